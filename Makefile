@@ -1,0 +1,57 @@
+# klantbelang — `make run` to try it, `make test` to check it. Needs only python3 >= 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint format migrate demo worker messages bench clean
+
+install: $(STAMP)
+
+# Re-installs only when the lock file changes; a venv made by another Python is replaced.
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "python3 >= 3.11 is required")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-virtualenv -r requirements.lock
+	@touch $(STAMP)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) seed_demo
+
+# Serves on http://127.0.0.1:8000 with a background-task worker next to it; Ctrl-C stops both.
+run: demo
+	@echo "Starting the task worker and the web server on http://127.0.0.1:8000 (Ctrl-C stops both)"
+	@$(MANAGE) db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) runserver 127.0.0.1:8000
+
+worker: install
+	$(MANAGE) db_worker --interval 1
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --diff . >/dev/null || (echo "ruff format would change files: run make format" && false)
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Honours DATABASE_URL: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/klantbelang make test`.
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+messages: install
+	cd klantbelang && ../$(MANAGE) makemessages -l nl -l en --no-obsolete --ignore 'static/*'
+	cd klantbelang && ../$(MANAGE) compilemessages
+
+bench: install
+	$(BIN)/python benchmarks/audit.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,79 @@
+"""The REST API at /api/v1/: one NinjaAPI, a router per app, errors mapped to JSON once here."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from klantbelang.accounts.api import router as accounts_router
+from klantbelang.accounts.auth import BearerTokenAuth, SessionAuth
+from klantbelang.core.api import router as core_router
+from klantbelang.core.errors import DomainError
+
+api = NinjaAPI(
+    title="klantbelang API",
+    version="1",
+    description="The client-interest advice system. Authenticate with `POST /api/v1/auth/token` and send "
+    "`Authorization: Bearer <token>`. Errors are JSON with a stable `code` and a `message`.",
+    urls_namespace="api",
+    auth=[BearerTokenAuth(), SessionAuth()],
+    docs_url="/docs",
+)
+
+api.add_router("", accounts_router)
+api.add_router("", core_router)
+
+
+def _error(request, status: int, code: str, message: str, **extra):
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return _error(request, exc.status, exc.code, str(exc.message))
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return _error(request, 403, "permission_denied", "You may not do this.")
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return _error(request, 401, "unauthenticated", "Authentication required: a bearer token or a session.")
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "permission_denied", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "throttled"}
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), str(exc))
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request, exc: NinjaValidationError):
+    errors = [
+        {"field": ".".join(str(part) for part in error.get("loc", ()) if part not in {"body", "query", "path"}),
+         "message": error.get("msg", "")}
+        for error in exc.errors
+    ]
+    return _error(request, 422, "invalid", "The request is not valid.", errors=errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def invalid_data(request, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": field, "message": message}
+                  for field, messages in exc.message_dict.items() for message in messages]
+    else:
+        errors = [{"field": "", "message": message} for message in exc.messages]
+    return _error(request, 422, "invalid", "The request is not valid.", errors=errors)

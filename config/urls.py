@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("klantbelang.accounts.urls")),
+    path("", include("klantbelang.core.urls")),
+]

@@ -1,0 +1,83 @@
+from datetime import datetime
+
+from django.contrib.auth import authenticate
+from ninja import Router, Schema
+from pydantic import Field
+
+from klantbelang.core.access import access
+from klantbelang.core.roles import ROLE_PRECEDENCE
+
+from . import services
+from .models import ApiToken
+
+router = Router(tags=["accounts"])
+
+
+class TokenIn(Schema):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=200)
+    name: str = Field(default="API", max_length=100)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class FirmOut(Schema):
+    id: int
+    name: str
+    slug: str
+    country: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    language: str
+    firm: FirmOut
+    role: str
+    roles: list[str]
+
+
+class TokenInfoOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@router.post("/auth/token", auth=None, response={201: TokenOut, 401: ErrorOut}, summary="Get a bearer token")
+def create_token(request, payload: TokenIn):
+    user = authenticate(request, username=payload.email, password=payload.password)
+    if user is None or user.firm is None:
+        return 401, {"code": "invalid_credentials", "message": "E-mail address or password is wrong."}
+    _token, raw = services.issue_api_token(user=user, name=payload.name)
+    return 201, {"token": raw}
+
+
+@router.get("/auth/tokens", response=list[TokenInfoOut], summary="My API tokens")
+def list_tokens(request):
+    return ApiToken.objects.visible_to(request.auth)
+
+
+@router.delete("/auth/tokens/{token_id}", response={204: None}, summary="Revoke one of my API tokens")
+def revoke_token(request, token_id: int):
+    token = access(ApiToken, user=request.auth, pk=token_id)
+    services.revoke_api_token(token=token, by=request.auth)
+    return 204, None
+
+
+@router.get("/me", response=MeOut, summary="Who am I")
+def me(request):
+    user = request.auth
+    roles = [role for role in ROLE_PRECEDENCE if role in user.roles]
+    return {"id": user.pk, "email": user.email, "full_name": user.full_name, "language": user.language,
+            "firm": user.firm, "role": roles[0], "roles": roles}

@@ -1,0 +1,27 @@
+"""How the REST API knows who is calling: a bearer token, or the web session (with CSRF)."""
+
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+
+from .services import user_for_token
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is None or user.firm is None:
+            return None
+        request.user = user
+        return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    def authenticate(self, request, key):
+        # A request that presents a bearer token stands or falls by that token: a revoked token
+        # must not be rescued by a browser session that happens to ride along.
+        if "Authorization" in request.headers:
+            return None
+        user = super().authenticate(request, key)
+        if not user or user.firm is None:
+            return None
+        return user

@@ -1,0 +1,18 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/set/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password_set"),
+    path("language/", views.switch_language, name="switch_language"),
+    path("account/", views.account, name="account"),
+    path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
+    path("people/", views.user_list, name="user_list"),
+    path("people/new/", views.user_create, name="user_create"),
+    path("people/<int:pk>/roles/", views.user_roles, name="user_roles"),
+]

@@ -1,0 +1,119 @@
+"""Writing the audit trail.
+
+Services call ``record_audit`` inside their own transaction, so an event exists exactly when the
+change it describes was committed. Events are append-only; see ``append_only_sql``.
+"""
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEvent, Firm
+from .request_context import current_request_id
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    return value
+
+
+def field_values(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The current values of ``fields`` (foreign keys as their id), for a before/after diff."""
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        values[name] = getattr(obj, field.attname)
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields whose value changed, as ``{field: {"before": …, "after": …}}``."""
+    return {
+        key: {"before": _jsonable(before.get(key)), "after": _jsonable(after.get(key))}
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def record_audit(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    firm: Firm | None = None,
+    changes: dict[str, dict[str, Any]] | None = None,
+) -> AuditEvent:
+    """Append one audit event. Call inside the transaction of the change it records.
+
+    ``firm`` defaults to ``obj.firm`` (every firm-owned model has one) or, for a firm itself, the
+    object. ``actor`` may be None for system work (imports by command, scheduled tasks).
+    """
+    if firm is None:
+        firm = obj if isinstance(obj, Firm) else getattr(obj, "firm", None)
+    actor_label = ""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        actor_label = actor.get_username()
+    else:
+        actor = None
+    return AuditEvent.objects.create(
+        firm=firm,
+        actor=actor,
+        actor_label=actor_label or "system",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=str(obj)[:200],
+        changes=_jsonable(changes or {}),
+        request_id=current_request_id.get(),
+    )
+
+
+TABLE = AuditEvent._meta.db_table
+
+_SQLITE_INSTALL = [
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
+    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
+    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
+]
+_SQLITE_REMOVE = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update", f"DROP TRIGGER IF EXISTS {TABLE}_no_delete"]
+
+_POSTGRES_INSTALL = [
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'audit events are append-only' USING ERRCODE = 'integrity_constraint_violation';
+    END;
+    $$ LANGUAGE plpgsql""",
+    f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
+    f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
+    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only()",
+]
+_POSTGRES_REMOVE = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
+    f"DROP FUNCTION IF EXISTS {TABLE}_append_only()",
+]
+
+
+def append_only_sql(vendor: str, *, install: bool) -> list[str]:
+    """SQL that makes the audit table reject UPDATE and DELETE (or lifts that, to migrate back).
+
+    Row triggers do not fire on TRUNCATE; that statement needs table ownership, which the
+    application's runtime role should not have in production (docs/architecture.md).
+    """
+    if vendor == "sqlite":
+        return _SQLITE_INSTALL if install else _SQLITE_REMOVE
+    if vendor == "postgresql":
+        return _POSTGRES_INSTALL if install else _POSTGRES_REMOVE
+    raise NotImplementedError(f"no append-only trigger for {vendor}")

@@ -1,0 +1,62 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .access import access
+from .filters import AuditEventFilter
+from .jobs import start_job
+from .models import AuditEvent, BackgroundJob
+from .permissions import can_view_audit
+from .tasks import export_audit_events
+
+AUDIT_PAGE_SIZE = 50
+
+
+def home(request):
+    return TemplateResponse(request, "core/home.html", {
+        "recent_jobs": BackgroundJob.objects.visible_to(request.user).select_related("created_by")[:5],
+    })
+
+
+def audit_list(request):
+    if not can_view_audit(user=request.user):
+        raise PermissionDenied
+    event_filter = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.visible_to(request.user))
+    page = Paginator(event_filter.qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "core/audit_list.html#events" if request.htmx else "core/audit_list.html"
+    return TemplateResponse(request, template, {"filter": event_filter, "page": page})
+
+
+@require_POST
+def audit_export(request):
+    if not can_view_audit(user=request.user):
+        raise PermissionDenied
+    event_filter = AuditEventFilter(request.POST, queryset=AuditEvent.objects.visible_to(request.user))
+    filters = {name: value for name, value in event_filter.form.data.items()
+               if name in event_filter.filters and value}
+    job = start_job(firm=request.firm, by=request.user, kind="audit_export", title=_("Audit log export"),
+                    task=export_audit_events, filters=filters)
+    return redirect("core:job_detail", pk=job.pk)
+
+
+def job_list(request):
+    jobs = BackgroundJob.objects.visible_to(request.user).select_related("created_by")[:100]
+    return TemplateResponse(request, "core/job_list.html", {"jobs": jobs})
+
+
+def job_detail(request, pk):
+    job = access(BackgroundJob, user=request.user, pk=pk)
+    template = "core/job_detail.html#progress" if request.htmx else "core/job_detail.html"
+    return TemplateResponse(request, template, {"job": job})
+
+
+def job_download(request, pk):
+    job = access(BackgroundJob, user=request.user, pk=pk)
+    if not job.result_file:
+        raise Http404
+    return FileResponse(job.result_file.open("rb"), as_attachment=True,
+                        filename=job.result_file.name.rsplit("/", 1)[-1])
