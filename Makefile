@@ -44,6 +44,7 @@ format: install
 # Honours DATABASE_URL: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/klantbelang make test`.
 test: install
 	$(BIN)/ruff check .
+	$(MANAGE) makemigrations --check --dry-run >/dev/null || (echo "models changed without a migration: run manage.py makemigrations" && false)
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 messages: install
@@ -51,7 +52,7 @@ messages: install
 	cd klantbelang && ../$(MANAGE) compilemessages
 
 bench: install
-	$(BIN)/python benchmarks/audit.py
+	$(BIN)/python benchmarks/foundation.py
 
 clean:
 	rm -rf $(VENV) var
