@@ -168,7 +168,8 @@ def reason_for(axis: str, verdict: str, profile: ClientProfile, product: Product
             rejected = next(objective for objective in profile.objectives
                             if product.objectives[OBJECTIVES.index(objective)] == NO)
             return reason("objectives", "objectives_negative", value=rejected)
-        return reason("objectives", "objectives_unspecified", value=profile.objectives[0] if profile.objectives else "—")
+        first = profile.objectives[0] if profile.objectives else "—"
+        return reason("objectives", "objectives_unspecified", value=first)
     if axis == "horizon":
         if verdict == WARN:
             return reason("horizon", "horizon_missing")
