@@ -11,6 +11,8 @@ from klantbelang.accounts.api import router as accounts_router
 from klantbelang.accounts.auth import BearerTokenAuth, SessionAuth
 from klantbelang.core.api import router as core_router
 from klantbelang.core.errors import DomainError
+from klantbelang.matching.api import router as matching_router
+from klantbelang.products.api import router as products_router
 
 api = NinjaAPI(
     title="klantbelang API",
@@ -24,6 +26,8 @@ api = NinjaAPI(
 
 api.add_router("", accounts_router)
 api.add_router("", core_router)
+api.add_router("", products_router)
+api.add_router("", matching_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

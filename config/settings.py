@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "klantbelang.core",
     "klantbelang.accounts",
+    "klantbelang.products",
+    "klantbelang.matching",
 ]
 
 MIDDLEWARE = [

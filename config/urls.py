@@ -6,4 +6,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("klantbelang.accounts.urls")),
     path("", include("klantbelang.core.urls")),
+    path("", include("klantbelang.products.urls")),
+    path("", include("klantbelang.matching.urls")),
 ]

@@ -80,6 +80,22 @@ def record_audit(
     )
 
 
+def record_audits(*, actor, firm: Firm, entries: list[tuple[str, models.Model, dict]]) -> int:
+    """Append many audit events at once (imports): ``entries`` are (action, object, changes).
+    Same rules as ``record_audit``; call inside the transaction of the changes."""
+    actor_label = actor.get_username() if actor is not None and actor.is_authenticated else "system"
+    actor = actor if actor_label != "system" else None
+    request_id = current_request_id.get()
+    events = [
+        AuditEvent(firm=firm, actor=actor, actor_label=actor_label, action=action,
+                   object_type=obj._meta.label_lower, object_id=str(obj.pk), object_label=str(obj)[:200],
+                   changes=_jsonable(changes), request_id=request_id)
+        for action, obj, changes in entries
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)
+
+
 TABLE = AuditEvent._meta.db_table
 
 _SQLITE_INSTALL = [

@@ -1,7 +1,9 @@
 import re
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.utils import translation
 
 from .request_context import current_request_id
 
@@ -51,4 +53,8 @@ class CurrentFirmMiddleware:
     def __call__(self, request):
         user = request.user
         request.firm = user.firm if user.is_authenticated else None
+        # A signed-in person's own language applies until they pick another (which sets the cookie).
+        if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return self.get_response(request)
