@@ -155,16 +155,9 @@ def _browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def _live_server(django_db_setup, live_server):
-    """The live server, started after the test database exists, so that it stops (and closes its
-    connections) before the test database is dropped."""
-    return live_server
-
-
 @pytest.fixture
-def page(_browser, _live_server):
-    context = _browser.new_context(base_url=_live_server.url, locale="nl-NL")
+def page(_browser, live_server):
+    context = _browser.new_context(base_url=live_server.url, locale="nl-NL")
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
