@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate demo worker messages bench clean
+.PHONY: install run test lint format migrate demo worker messages bench bench-matching clean
 
 install: $(STAMP)
 
@@ -53,6 +53,11 @@ messages: install
 
 bench: install
 	$(BIN)/python benchmarks/foundation.py
+	$(BIN)/python benchmarks/matching.py
+
+# Batch vs per-pair matching; the last line printed is a JSON object with the figures.
+bench-matching: install
+	$(BIN)/python benchmarks/matching.py
 
 clean:
 	rm -rf $(VENV) var

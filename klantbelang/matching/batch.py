@@ -54,6 +54,7 @@ class Catalogue:
         self.products = list(products)
         self.size = size = len(self.products)
         p = self.products
+        self.codes = np.array([item.code for item in p], dtype=str)
         self.client_type = _CATEGORY[_answers([item.client_type for item in p], len(CLIENT_TYPES)).T + 1].copy()
         self.service = _CATEGORY[_answers([item.service for item in p], len(SERVICES)).T + 1].copy()
         self.knowledge = _ordered(_answers([item.knowledge for item in p], len(KNOWLEDGE_LEVELS)))
@@ -301,16 +302,21 @@ def match_one(profile: ClientProfile, catalogue: Catalogue) -> list[dict]:
             if found is None:
                 found = cache[key] = engine.reason_for(axis, names[code], profile, products[index])
             reasons[index].append(found)
-    eligible = (table != FAIL_CODE).all(axis=0).tolist()
+    eligible = (table != FAIL_CODE).all(axis=0)
+    rounded = [round(fit, 4) for fit in scores[0].tolist()]
+    # The ranking of engine.rank — eligible first, then score, then code — as one stable sort.
+    order = np.lexsort((catalogue.codes, -np.array(rounded), ~eligible)).tolist() if products else []
     rows = table.T.tolist()
+    eligible = eligible.tolist()
     axis_dicts: dict = {}
     entries = []
-    for product, row, fit, ok, product_reasons in zip(products, rows, scores[0].tolist(), eligible, reasons,
-                                                      strict=True):
+    for index in order:
+        row = rows[index]
         key = tuple(row)
         axis_verdicts = axis_dicts.get(key)
         if axis_verdicts is None:
             axis_verdicts = axis_dicts[key] = dict(zip(axes, [names[code] for code in row], strict=True))
-        entries.append({"code": product.code, "name": product.name, "eligible": ok, "score": round(fit, 4),
-                        "axes": axis_verdicts, "reasons": product_reasons})
-    return engine.rank(entries)
+        product = products[index]
+        entries.append({"code": product.code, "name": product.name, "eligible": eligible[index],
+                        "score": rounded[index], "axes": axis_verdicts, "reasons": reasons[index]})
+    return entries

@@ -98,6 +98,8 @@ def _fund(rng: random.Random, index: int, provider: str, provider_type: str = "a
         objectives["leveraged"] = "N"
     if sri >= 4:
         objectives["preservation"] = "N"
+    if sri <= 2:
+        objectives["growth"] = "N"
     service = ("N", "N", "Y", "Y") if knowledge_floor != "basic" else ("Y", "neutral", "Y", "Y")
     article = rng.choices([6, 8, 9], weights=[4, 5, 1])[0]
     taxonomy = {6: 0.0, 8: round(rng.uniform(0, 25), 1), 9: round(rng.uniform(20, 70), 1)}[article]
