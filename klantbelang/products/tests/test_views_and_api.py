@@ -66,7 +66,7 @@ def test_import_through_the_ui_checks_then_imports_as_a_job(login, firm, manager
     assert (job.status, job.done, job.total) == ("succeeded", 2, 2)
     assert Product.objects.filter(firm=firm).count() == 2
     again = browser.post(reverse("products:import_confirm", kwargs={"pk": staged.pk}), follow=True)
-    assert "cannot be imported (again)" in again.content.decode()
+    assert "Dit bestand kan niet (opnieuw) worden geïmporteerd." in again.content.decode()
     assert Product.objects.count() == 2
 
 
