@@ -96,7 +96,8 @@ class ProfileOut(Schema):
 
 
 class ProfileIn(Schema):
-    changes: dict = Field(description="Profile sections to change; nested objects merge, lists replace.")
+    changes: dict = Field(default_factory=dict,
+                          description="Profile sections to change; nested objects merge, lists replace.")
     based_on_version: int | None = Field(default=None, description="The version you edited; 409 if newer exists.")
 
 

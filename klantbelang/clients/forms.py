@@ -120,7 +120,7 @@ class ObjectiveForm(forms.Form):
 
 
 RISK_LABELS = {
-    "reaction_to_fall": (_("Your investments fall 20% in a year. What do you do?"),
+    "reaction_to_fall": (_("Your investments fall by 20 percent in a year. What do you do?"),
                          [_("Sell everything"), _("Sell a part"), _("Wait"), _("Buy more")]),
     "goal": (_("What matters most to you?"),
              [_("Keeping my money"), _("Steady growth"), _("Growth"), _("The highest return")]),

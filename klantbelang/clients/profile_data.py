@@ -166,6 +166,11 @@ def to_match_profile(data: dict, *, need_type: str | None = None, today: datetim
         horizon = max(horizons)
     objectives = OBJECTIVES_FOR_NEED.get(need_type or "", ["hedging"] if need_type else ["growth"])
     client = next((person for person in data.get("household", []) if person.get("role") == "client"), {})
+    age = age_on(client.get("date_of_birth"), today)
+    if need_type and need_type not in OBJECTIVES_FOR_NEED:
+        # Protection and mortgage needs run until the state pension age, not over an investment horizon.
+        aow_age = data["pension"].get("aow_age") or 67
+        horizon = max(1, int(aow_age - age)) if age is not None else max(horizon or 0, 1)
     profile = {
         "client_type": data.get("client_type", "retail"),
         "knowledge": levels.get(domain_knowledge) or "basic",
@@ -180,7 +185,6 @@ def to_match_profile(data: dict, *, need_type: str | None = None, today: datetim
     }
     if need_type:
         profile["need_type"] = need_type
-    age = age_on(client.get("date_of_birth"), today)
     if age is not None:
         profile["age"] = age
     return profile
