@@ -40,7 +40,8 @@ def seed(context: dict) -> None:
     demo = context["firms"]["demo-advies"]
     claire = people["client@demo.nl"]
     if not Client.objects.filter(portal_user=claire).exists():
-        client = create_client(firm=demo, by=None, name="Huishouden Mulder", responsible_adviser=people["adviser@demo.nl"],
+        client = create_client(firm=demo, by=None, name="Huishouden Mulder",
+                               responsible_adviser=people["adviser@demo.nl"],
                                persons=[{"role": "client", "first_name": "Claire", "last_name": "Mulder",
                                          "email": "client@demo.nl"}], reference="K900001", today=today)
         client.portal_user = claire

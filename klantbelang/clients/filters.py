@@ -2,14 +2,14 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klantbelang.accounts.models import Team, User
 from klantbelang.core.domains import Domain
 
-from .models import Client
+from .models import DOMAIN_BITS, Client, Person
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -34,12 +34,11 @@ class ClientFilter(django_filters.FilterSet):
         self.filters["team"].queryset = Team.objects.visible_to(user)
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(reference__icontains=value)
-                               | Q(persons__last_name__icontains=value)).distinct()
+        persons = Person.objects.filter(client=OuterRef("pk"), last_name__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Q(reference__icontains=value) | Exists(persons))
 
     def missing_for(self, queryset, name, value):
-        # The same text match works on the JSON list in SQLite and PostgreSQL.
-        return queryset.filter(incomplete_domains__icontains=f'"{value}"')
+        return queryset.alias(gap=F("missing_mask").bitand(DOMAIN_BITS[value])).filter(gap__gt=0)
 
     def recent_event(self, queryset, name, value):
         if not value:

@@ -334,7 +334,8 @@ class KnowledgeSection(Section):
         data = bound["main"].cleaned_data
         answers = {kind: {"experience": data[f"{kind}_experience"] or None,
                           "understands": bool(data[f"{kind}_understands"])} for kind in self.kinds}
-        levels = {kind: knowledge_level(answer["experience"], answer["understands"]) for kind, answer in answers.items()}
+        levels = {kind: knowledge_level(answer["experience"], answer["understands"])
+                  for kind, answer in answers.items()}
         return {"knowledge": {"answers": answers, "levels": {kind: level for kind, level in levels.items() if level}}}
 
 

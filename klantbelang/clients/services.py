@@ -14,7 +14,7 @@ from klantbelang.core.errors import Conflict
 from klantbelang.core.roles import Role
 
 from .completeness import DOMAINS, contradictions, incomplete_domains, missing_for
-from .models import Client, NeedsProfile, Person, ProfileConfirmation
+from .models import Client, NeedsProfile, Person, ProfileConfirmation, domain_mask
 from .needs_rules import analyse
 from .permissions import can_create_client, can_edit_profile, can_invite_client
 from .profile_data import changed_paths, derive, empty_profile, flatten, merge
@@ -69,7 +69,7 @@ def _new_version(*, client: Client, data: dict, by, source: str, previous: Needs
     now = timezone.now()
     stamp = {"source": source, "at": now.isoformat(), "by": by.pk if by is not None and by.is_authenticated else None}
     paths = flatten(data)
-    provenance = {path: stamp for path in paths} if previous is None else {
+    provenance = dict.fromkeys(paths, stamp) if previous is None else {
         path: stamp if path in changed else previous.provenance.get(path, stamp) for path in paths}
     profile = NeedsProfile(
         client=client, version=(previous.version + 1) if previous else 1, data=data, provenance=provenance,
@@ -80,9 +80,9 @@ def _new_version(*, client: Client, data: dict, by, source: str, previous: Needs
     profile.save(force_insert=True)
     events = [event.get("date") for event in data.get("life_events", []) if event.get("date")]
     client.current_profile = profile
-    client.incomplete_domains = incomplete_domains(data)
+    client.missing_mask = domain_mask(incomplete_domains(data))
     client.last_life_event_on = datetime.date.fromisoformat(max(events)) if events else None
-    client.save(update_fields=["current_profile", "incomplete_domains", "last_life_event_on"])
+    client.save(update_fields=["current_profile", "missing_mask", "last_life_event_on"])
     record_audit(actor=by, action="profile.version_created", obj=client,
                  changes={path: {"before": flatten(before).get(path), "after": flatten(data).get(path)}
                           for path in changed[:200]} if previous else {"version": {"before": None, "after": 1}})

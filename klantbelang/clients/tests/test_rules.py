@@ -129,7 +129,8 @@ def test_each_missing_item_blocks_exactly_its_domains(removed, domains):
     data = merge(merge(empty_profile(), COMPLETE), removed)
     assert {domain for domain in REQUIRED if missing_for(data, domain)} == domains
     first = next(item for domain in domains for item in missing_for(data, domain))
-    assert first["why_nl"] and first["why_en"]
+    assert first["why_nl"]
+    assert first["why_en"]
 
 
 @pytest.mark.parametrize(("answers", "expected"), [

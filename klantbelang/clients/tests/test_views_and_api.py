@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from klantbelang.clients.models import Client
+from klantbelang.clients.models import Client, domain_mask
 from klantbelang.core.models import AuditEvent
 
 from .factories import household
@@ -10,7 +10,7 @@ from .factories import household
 def test_client_list_filters_and_constant_queries(login, firm, adviser, manager, django_assert_num_queries):
     household(firm, adviser, name="Huishouden Bakker", data={"life_events": [{"type": "child", "date": "2099-01-01"}]})
     complete_enough = household(firm, adviser, name="Huishouden Visser")
-    Client.objects.filter(pk=complete_enough.pk).update(incomplete_domains=["pension"])
+    Client.objects.filter(pk=complete_enough.pk).update(missing_mask=domain_mask(["pension"]))
     browser = login(manager)
     names = lambda response: [client.name for client in response.context["page"]]  # noqa: E731
     assert names(browser.get(reverse("clients:client_list"))) == ["Huishouden Bakker", "Huishouden Visser"]
@@ -115,9 +115,8 @@ def test_version_compare_shows_what_changed(login, firm, adviser):
 
 
 def test_need_match_ranks_products_for_that_need(login, firm, adviser):
-    from klantbelang.products.tests.factories import ProductFactory
-
     from klantbelang.products.shelf_generator import _target_market
+    from klantbelang.products.tests.factories import ProductFactory
 
     insurance_market = _target_market(loss=("Y", "Y", "Y", "Y"), objectives={"hedging": "Y"},
                                       service=("Y", "Y", "Y", "Y"))
