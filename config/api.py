@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from klantbelang.accounts.api import router as accounts_router
 from klantbelang.accounts.auth import BearerTokenAuth, SessionAuth
+from klantbelang.clients.api import router as clients_router
 from klantbelang.core.api import router as core_router
 from klantbelang.core.errors import DomainError
 from klantbelang.matching.api import router as matching_router
@@ -26,6 +27,7 @@ api = NinjaAPI(
 
 api.add_router("", accounts_router)
 api.add_router("", core_router)
+api.add_router("", clients_router)
 api.add_router("", products_router)
 api.add_router("", matching_router)
 

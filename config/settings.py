@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "klantbelang.core",
     "klantbelang.accounts",
+    "klantbelang.clients",
     "klantbelang.products",
     "klantbelang.matching",
 ]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("klantbelang.accounts.urls")),
     path("", include("klantbelang.core.urls")),
+    path("", include("klantbelang.clients.urls")),
     path("", include("klantbelang.products.urls")),
     path("", include("klantbelang.matching.urls")),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import models
 
+from .immutable import immutable_sql
 from .models import AuditEvent, Firm
 from .request_context import current_request_id
 
@@ -96,40 +97,7 @@ def record_audits(*, actor, firm: Firm, entries: list[tuple[str, models.Model, d
     return len(events)
 
 
-TABLE = AuditEvent._meta.db_table
-
-_SQLITE_INSTALL = [
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
-]
-_SQLITE_REMOVE = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update", f"DROP TRIGGER IF EXISTS {TABLE}_no_delete"]
-
-_POSTGRES_INSTALL = [
-    f"""CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION 'audit events are append-only' USING ERRCODE = 'integrity_constraint_violation';
-    END;
-    $$ LANGUAGE plpgsql""",
-    f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
-    f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only()",
-]
-_POSTGRES_REMOVE = [
-    f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
-    f"DROP FUNCTION IF EXISTS {TABLE}_append_only()",
-]
-
-
 def append_only_sql(vendor: str, *, install: bool) -> list[str]:
-    """SQL that makes the audit table reject UPDATE and DELETE (or lifts that, to migrate back).
-
-    Row triggers do not fire on TRUNCATE; that statement needs table ownership, which the
-    application's runtime role should not have in production (docs/architecture.md).
-    """
-    if vendor == "sqlite":
-        return _SQLITE_INSTALL if install else _SQLITE_REMOVE
-    if vendor == "postgresql":
-        return _POSTGRES_INSTALL if install else _POSTGRES_REMOVE
-    raise NotImplementedError(f"no append-only trigger for {vendor}")
+    """SQL that makes the audit table reject UPDATE and DELETE (or lifts that, to migrate back)."""
+    return immutable_sql(AuditEvent._meta.db_table, vendor, operations=("UPDATE", "DELETE"), install=install,
+                         message="audit events are append-only")

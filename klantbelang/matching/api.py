@@ -1,7 +1,11 @@
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
+from klantbelang.clients.models import Client
+from klantbelang.clients.profile_data import to_match_profile
+from klantbelang.core.access import access
 from klantbelang.products.models import Product
 from klantbelang.products.permissions import can_match
 
@@ -29,7 +33,9 @@ class MatchEntry(Schema):
 
 
 class MatchIn(Schema):
-    profile: dict = Field(description="The client profile JSON (see the documentation of the match format).")
+    profile: dict | None = Field(default=None, description="The client profile JSON (docs/product-import.md).")
+    client_id: int | None = Field(default=None, description="Match this client's current profile instead.")
+    need_type: str | None = Field(default=None, description="With client_id: match for this need type.")
     category: str | None = Field(default=None, description="Only products of this category.")
     provider: str | None = Field(default=None, description="Only products of this provider (name).")
     codes: list[str] | None = Field(default=None, max_length=10_000, description="Only these product codes.")
@@ -44,8 +50,17 @@ def match(request, payload: MatchIn):
     user = request.auth
     if not can_match(user=user):
         raise PermissionDenied
+    if (payload.profile is None) == (payload.client_id is None):
+        raise ValidationError({"profile": ["Give either a profile or a client_id."]})
+    if payload.client_id is not None:
+        client = access(Client, user=user, pk=payload.client_id,
+                        queryset=Client.objects.select_related("current_profile"))
+        profile_json = to_match_profile(client.current_profile.data, need_type=payload.need_type,
+                                        today=timezone.localdate())
+    else:
+        profile_json = payload.profile
     try:
-        profile = parse_profile(payload.profile)
+        profile = parse_profile(profile_json)
     except ProfileError as error:
         raise ValidationError({f"profile.{name}": [message] for name, message in error.errors.items()}) from None
     if payload.provider or payload.codes:

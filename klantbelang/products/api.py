@@ -56,6 +56,7 @@ class ProductQuery(Schema):
     sfdr_article: int | None = None
     need: str | None = None
     status: str | None = None
+    fits_client: int | None = None
 
 
 class ImportOut(Schema):

@@ -201,3 +201,19 @@ def test_products_api_rejects_a_bad_filter_with_field_errors(client, bearer, fir
     response = client.get("/api/v1/products", {"category": "rocket"}, headers=bearer(adviser))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "category"
+
+
+def test_filter_products_within_the_target_market_of_a_client(login, client, bearer, firm, adviser, second_adviser):
+    from klantbelang.clients.tests.factories import household
+
+    calm = ProductFactory(firm=firm, code="CALM", sri=1)
+    ProductFactory(firm=firm, code="WILD", sri=6)
+    person = household(firm, adviser, data={"risk": {"loss_capacity": "limited", "loss_limit_pct": 20,
+                                                     "horizon_years": 10}})
+    page = login(adviser).get(reverse("products:product_list"), {"fits_client": person.pk})
+    assert [product.code for product in page.context["page"]] == ["CALM"]
+    api = client.get("/api/v1/products", {"fits_client": person.pk}, headers=bearer(adviser)).json()
+    assert [item["id"] for item in api["items"]] == [calm.pk]
+    # Someone who may not see the client cannot filter on it either.
+    denied = client.get("/api/v1/products", {"fits_client": person.pk}, headers=bearer(second_adviser))
+    assert denied.status_code == 422

@@ -1,0 +1,191 @@
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from klantbelang.core.access import access
+from klantbelang.core.roles import Role
+
+from . import services
+from .filters import ClientFilter
+from .models import Client, NeedsProfile, Person
+from .profile_data import to_match_profile
+
+router = Router(tags=["clients"])
+
+
+class PersonOut(Schema):
+    id: int
+    role: str
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    email: str
+    relationship_status: str
+    employment: str
+    is_vulnerable: bool
+
+
+class ClientOut(Schema):
+    id: int
+    reference: str
+    name: str
+    responsible_adviser: str
+    team: str | None
+    has_portal_access: bool
+    profile_version: int | None
+    incomplete_domains: list[str]
+    last_life_event_on: date | None
+    persons: list[PersonOut]
+
+    @staticmethod
+    def resolve_responsible_adviser(obj):
+        return obj.responsible_adviser.email
+
+    @staticmethod
+    def resolve_team(obj):
+        return obj.team.name if obj.team else None
+
+    @staticmethod
+    def resolve_has_portal_access(obj):
+        return obj.portal_user_id is not None
+
+    @staticmethod
+    def resolve_profile_version(obj):
+        return obj.current_profile.version if obj.current_profile else None
+
+    @staticmethod
+    def resolve_persons(obj):
+        return obj.persons.all()
+
+
+class ClientQuery(Schema):
+    q: str | None = None
+    adviser: int | None = None
+    team: int | None = None
+    missing: str | None = None
+    recent_life_event: bool | None = None
+
+
+class ProfileOut(Schema):
+    version: int
+    source: str
+    created_at: datetime
+    created_by: str | None
+    changed_fields: list[str]
+    data: dict
+    provenance: dict
+    derived: dict
+    needs: list[dict]
+    missing: dict
+    contradictions: list[dict]
+    confirmed: bool
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return obj.created_by.email if obj.created_by else None
+
+    @staticmethod
+    def resolve_confirmed(obj):
+        return obj.confirmations.exists()
+
+
+class ProfileIn(Schema):
+    changes: dict = Field(default_factory=dict,
+                          description="Profile sections to change; nested objects merge, lists replace.")
+    based_on_version: int | None = Field(default=None, description="The version you edited; 409 if newer exists.")
+
+
+class PersonIn(Schema):
+    role: str = Field(pattern="^(client|partner|dependant)$")
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    date_of_birth: date | None = None
+    email: str = Field(default="", max_length=254)
+
+
+class ClientIn(Schema):
+    name: str = Field(max_length=200)
+    responsible_adviser: int
+    team: int | None = None
+    persons: list[PersonIn] = Field(min_length=1, max_length=20)
+
+
+def _clients(user):
+    return (Client.objects.visible_to(user).select_related("responsible_adviser", "team", "current_profile")
+            .prefetch_related(Prefetch("persons", queryset=Person.objects.order_by("pk"))))
+
+
+@router.get("/clients", response=list[ClientOut], summary="Clients (households) you may see")
+@paginate(LimitOffsetPagination)
+def list_clients(request, filters: Query[ClientQuery]):
+    data = {name: value for name, value in filters.dict().items() if value is not None}
+    client_filter = ClientFilter(data=data, queryset=_clients(request.auth), user=request.auth)
+    if not client_filter.is_valid():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(client_filter.errors)
+    return client_filter.qs.order_by("name", "pk")
+
+
+@router.post("/clients", response={201: ClientOut}, summary="Create a household with its persons")
+def create_client(request, payload: ClientIn):
+    from klantbelang.accounts.models import Team, User
+
+    adviser = get_object_or_404(User.objects.visible_to(request.auth), pk=payload.responsible_adviser)
+    team = get_object_or_404(Team.objects.visible_to(request.auth), pk=payload.team) if payload.team else None
+    client = services.create_client(firm=request.auth.firm, by=request.auth, name=payload.name,
+                                    responsible_adviser=adviser, team=team,
+                                    persons=[person.dict() for person in payload.persons])
+    return 201, _clients(request.auth).get(pk=client.pk)
+
+
+@router.get("/clients/{int:client_id}", response=ClientOut, summary="One client with its household")
+def get_client(request, client_id: int):
+    return access(Client, user=request.auth, pk=client_id, queryset=_clients(request.auth))
+
+
+@router.get("/clients/{int:client_id}/profiles", response=list[ProfileOut], summary="All profile versions")
+def list_profiles(request, client_id: int):
+    client = access(Client, user=request.auth, pk=client_id)
+    return client.profiles.select_related("created_by").prefetch_related("confirmations")
+
+
+@router.get("/clients/{int:client_id}/profiles/{int:version}", response=ProfileOut, summary="One profile version")
+def get_profile_version(request, client_id: int, version: int):
+    client = access(Client, user=request.auth, pk=client_id)
+    return get_object_or_404(client.profiles.select_related("created_by"), version=version)
+
+
+@router.post("/clients/{int:client_id}/profiles", response={201: ProfileOut},
+             summary="Save changes as a new profile version")
+def create_profile_version(request, client_id: int, payload: ProfileIn):
+    client = access(Client, user=request.auth, pk=client_id)
+    profile = services.save_profile(client=client, by=request.auth, changes=payload.changes,
+                                    source=services.source_for(request.auth, client),
+                                    based_on_version=payload.based_on_version)
+    return 201, profile
+
+
+@router.get("/clients/{int:client_id}/needs", response=list[dict], summary="Demands and needs of the current profile")
+def get_needs(request, client_id: int):
+    client = access(Client, user=request.auth, pk=client_id, queryset=Client.objects.select_related("current_profile"))
+    return client.current_profile.needs
+
+
+@router.get("/clients/{int:client_id}/profile", response=dict,
+            summary="The current profile in the matching engine's profile JSON, plus the rest of it")
+def get_match_profile(request, client_id: int, version: int | None = None):
+    client = access(Client, user=request.auth, pk=client_id, queryset=Client.objects.select_related("current_profile"))
+    if request.auth.has_role(Role.CLIENT) and client.portal_user_id != request.auth.pk:
+        raise PermissionDenied
+    profile: NeedsProfile = (get_object_or_404(client.profiles, version=version) if version
+                             else client.current_profile)
+    return {"version": profile.version,
+            "profile": to_match_profile(profile.data, today=timezone.localdate()),
+            "data": profile.data, "derived": profile.derived, "missing": profile.missing, "needs": profile.needs}

@@ -1,0 +1,51 @@
+"""Demo households: 500 for Demo Advies and 50 for Ander Kantoor, created through the services
+so that every profile has its needs analysis; the household of Claire Mulder (client@demo.nl)
+has portal access."""
+
+import random
+
+from django.utils import timezone
+
+from klantbelang.accounts.models import Team
+
+from .household_generator import household
+from .models import Client, Person
+from .services import create_client, import_profile
+
+SIZES = {"demo-advies": 500, "ander-kantoor": 50}
+
+
+def seed(context: dict) -> None:
+    today = timezone.localdate()
+    people = context["people"]
+    advisers = {"demo-advies": [people["adviser@demo.nl"], people["pension@demo.nl"]],
+                "ander-kantoor": [people["adviser@other.nl"]]}
+    created = 0
+    for slug, size in SIZES.items():
+        firm = context["firms"][slug]
+        rng = random.Random(f"households-{slug}")
+        teams = list(Team.objects.filter(firm=firm).order_by("name"))
+        existing = set(Client.objects.filter(firm=firm).values_list("reference", flat=True))
+        for number in range(1, size + 1):
+            name, persons, data = household(rng, today, number)
+            reference = f"K{number:06d}"
+            if reference in existing:
+                continue
+            adviser = advisers[slug][number % len(advisers[slug])]
+            team = next((team for team in teams if adviser in team.members.all()), None)
+            client = create_client(firm=firm, by=None, name=name, responsible_adviser=adviser, team=team,
+                                   persons=persons, reference=reference, today=today)
+            import_profile(client=client, data=data, today=today)
+            created += 1
+    demo = context["firms"]["demo-advies"]
+    claire = people["client@demo.nl"]
+    if not Client.objects.filter(portal_user=claire).exists():
+        client = create_client(firm=demo, by=None, name="Huishouden Mulder",
+                               responsible_adviser=people["adviser@demo.nl"],
+                               persons=[{"role": "client", "first_name": "Claire", "last_name": "Mulder",
+                                         "email": "client@demo.nl"}], reference="K900001", today=today)
+        client.portal_user = claire
+        client.save(update_fields=["portal_user"])
+        Person.objects.filter(client=client).update(employment="")
+        created += 1
+    context["stdout"].write(f"Clients: {created} created.")

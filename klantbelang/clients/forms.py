@@ -1,0 +1,369 @@
+"""The inventory, section by section, as the conversation goes. Each section turns profile data
+into a form (or formset) and the cleaned form back into profile changes."""
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from klantbelang.accounts.models import Team, User
+from klantbelang.core.needs import NeedType
+from klantbelang.core.roles import Role
+from klantbelang.products.models import Category
+
+from .models import Person
+from .profile_data import RISK_QUESTIONS
+
+DATE = forms.DateInput(attrs={"type": "date"})
+MONEY = {"min_value": 0, "max_value": 100_000_000, "required": False}
+
+
+def _choices(values, labels):
+    return [(value, labels.get(value, value)) for value in values]
+
+
+INCOME_SOURCE_LABELS = {"employment": _("Employment"), "self_employment": _("Own business"), "pension": _("Pension"),
+                        "benefit": _("Benefit"), "other": _("Other")}
+PERSON_LABELS = {"client": _("Client"), "partner": _("Partner")}
+OBJECTIVE_LABELS = {"buy_home": _("Buy a home"), "retire_early": _("Retire early"),
+                    "children_study": _("Children's study"), "protect_income": _("Protect income"),
+                    "build_wealth": _("Build wealth"), "leave_legacy": _("Leave a legacy"),
+                    "pay_off_mortgage": _("Pay off the mortgage"), "other": _("Other")}
+PRIORITY_LABELS = {"need": _("Need"), "want": _("Want"), "wish": _("Wish")}
+EVENT_LABELS = {"marriage": _("Marriage or partnership"), "child": _("Child born"), "home_purchase": _("Home bought"),
+                "job_change": _("New job"), "self_employment": _("Started a business"), "divorce": _("Divorce"),
+                "death_of_partner": _("Death of partner"), "retirement": _("Retirement")}
+LEVEL_LABELS = {"basic": _("Basic"), "informed": _("Informed"), "advanced": _("Advanced")}
+
+
+class ClientForm(forms.Form):
+    name = forms.CharField(label=_("Household name"), max_length=200)
+    first_name = forms.CharField(label=_("First name of the client"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE, required=False)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    responsible_adviser = forms.ModelChoiceField(label=_("Responsible adviser"), queryset=User.objects.none())
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        advisers = User.objects.filter(memberships__firm=user.firm, memberships__role=Role.ADVISER).distinct()
+        self.fields["responsible_adviser"].queryset = advisers
+        self.fields["team"].queryset = Team.objects.visible_to(user)
+        if user.has_role(Role.ADVISER):
+            self.fields["responsible_adviser"].initial = user.pk
+
+
+class PersonForm(forms.ModelForm):
+    vulnerability_consent = forms.BooleanField(label=_("The person consents to recording this"), required=False)
+
+    class Meta:
+        model = Person
+        fields = ["role", "first_name", "last_name", "date_of_birth", "email", "phone", "relationship_status",
+                  "employment", "is_vulnerable", "vulnerability_note"]
+        widgets = {"date_of_birth": DATE}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_vulnerable") and not (data.get("vulnerability_consent")
+                                              or (self.instance and self.instance.vulnerability_consent_at)):
+            self.add_error("vulnerability_consent", _("Record a vulnerability only with the person's consent."))
+        return data
+
+
+class IncomeForm(forms.Form):
+    person = forms.ChoiceField(label=_("Whose"), choices=_choices(("client", "partner"), PERSON_LABELS))
+    source = forms.ChoiceField(label=_("Source"), choices=_choices(
+        ("employment", "self_employment", "pension", "benefit", "other"), INCOME_SOURCE_LABELS))
+    gross_yearly = forms.FloatField(label=_("Gross a year (€)"), **MONEY)
+
+
+class FinancesForm(forms.Form):
+    savings = forms.FloatField(label=_("Savings (€)"), **MONEY)
+    investments = forms.FloatField(label=_("Investments (€)"), **MONEY)
+    home_value = forms.FloatField(label=_("Value of the home (€, 0 if renting)"), **MONEY)
+    other_assets = forms.FloatField(label=_("Other assets (€)"), **MONEY)
+    monthly_commitments = forms.FloatField(label=_("Fixed commitments a month, housing included (€)"), **MONEY)
+
+
+class MortgagePartForm(forms.Form):
+    amount = forms.FloatField(label=_("Loan part (€)"), **MONEY)
+    rate_pct = forms.FloatField(label=_("Interest (%)"), min_value=0, max_value=20, required=False)
+    fixed_until = forms.DateField(label=_("Fixed rate until"), widget=DATE, required=False)
+    repayment = forms.ChoiceField(label=_("Repayment"), required=False, choices=[
+        ("annuity", _("Annuity")), ("linear", _("Linear")), ("interest_only", _("Interest only"))])
+
+
+class PensionForm(forms.Form):
+    employer_scheme = forms.TypedChoiceField(label=_("Builds a pension with an employer"), coerce=lambda v: v == "yes",
+                                             choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
+                                             required=False, empty_value=None)
+    expected_yearly = forms.FloatField(label=_("Expected pension a year, without AOW (€)"), **MONEY)
+    aow_age = forms.FloatField(label=_("State pension (AOW) age"), min_value=60, max_value=75, required=False)
+    annuities = forms.FloatField(label=_("Annuities a year (€)"), **MONEY)
+
+
+class ExistingProductForm(forms.Form):
+    category = forms.ChoiceField(label=_("Kind"), choices=Category.choices)
+    provider = forms.CharField(label=_("Provider"), max_length=200, required=False)
+    premium_monthly = forms.FloatField(label=_("Premium a month (€)"), **MONEY)
+    cover = forms.FloatField(label=_("Insured amount (€)"), **MONEY)
+    start = forms.DateField(label=_("Start"), widget=DATE, required=False)
+    end = forms.DateField(label=_("End"), widget=DATE, required=False)
+
+
+class ObjectiveForm(forms.Form):
+    type = forms.ChoiceField(label=_("Goal"), choices=list(OBJECTIVE_LABELS.items()))
+    horizon_years = forms.IntegerField(label=_("In how many years"), min_value=0, max_value=80, required=False)
+    target_amount = forms.FloatField(label=_("Amount (€)"), **MONEY)
+    priority = forms.ChoiceField(label=_("Priority"), choices=list(PRIORITY_LABELS.items()))
+    funded = forms.BooleanField(label=_("Already has a plan"), required=False)
+
+
+RISK_LABELS = {
+    "reaction_to_fall": (_("Your investments fall by 20 percent in a year. What do you do?"),
+                         [_("Sell everything"), _("Sell a part"), _("Wait"), _("Buy more")]),
+    "goal": (_("What matters most to you?"),
+             [_("Keeping my money"), _("Steady growth"), _("Growth"), _("The highest return")]),
+    "experience_with_swings": (_("How did you feel about ups and downs before?"),
+                               [_("Never experienced"), _("Uneasy"), _("Fine"), _("Part of the game")]),
+    "share_you_can_miss": (_("Which share of your assets could you miss for ten years?"),
+                           [_("None"), _("Up to a quarter"), _("Up to half"), _("More than half")]),
+    "patience": (_("How long can you wait for a loss to recover?"),
+                 [_("Not at all"), _("A year"), _("Up to five years"), _("As long as it takes")]),
+}
+
+
+class RiskForm(forms.Form):
+    horizon_years = forms.IntegerField(label=_("Investment horizon (years)"), min_value=0, max_value=80,
+                                       required=False)
+    loss_capacity = forms.ChoiceField(label=_("Capacity to bear loss"), required=False, choices=[
+        ("", "—"), ("none", _("Cannot bear any loss")), ("limited", _("Can bear a limited loss")),
+        ("no_guarantee", _("Needs no capital guarantee")), ("beyond_capital", _("Can bear loss beyond capital"))])
+    loss_limit_pct = forms.FloatField(label=_("Largest loss you can bear (%)"), min_value=0, max_value=100,
+                                      required=False)
+    capacity_confirmed = forms.BooleanField(label=_("The client confirms this capacity for loss"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in RISK_QUESTIONS:
+            label, answers = RISK_LABELS[question]
+            self.fields[f"q_{question}"] = forms.TypedChoiceField(
+                label=label, coerce=int, required=False, empty_value=None, widget=forms.RadioSelect,
+                choices=[(index, answer) for index, answer in enumerate(answers, start=1)])
+
+
+class KnowledgeForm(forms.Form):
+    EXPERIENCE = [("none", _("None")), ("some", _("Some")), ("much", _("Much"))]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in (("investment", _("Investing")), ("mortgage", _("Mortgages")),
+                            ("insurance", _("Insurance")), ("pension", _("Pensions"))):
+            self.fields[f"{kind}_experience"] = forms.ChoiceField(
+                label=_("Experience with: %(kind)s") % {"kind": label}, choices=[("", "—"), *self.EXPERIENCE],
+                required=False)
+            self.fields[f"{kind}_understands"] = forms.BooleanField(
+                label=_("Understands the main risks of: %(kind)s") % {"kind": label}, required=False)
+
+
+def knowledge_level(experience: str | None, understands: bool) -> str | None:
+    """The answers that lead to a level: no experience is basic; experience with an understanding
+    of the risks is informed, much of it advanced."""
+    if not experience:
+        return None
+    if experience == "none" or not understands:
+        return "basic"
+    return "advanced" if experience == "much" else "informed"
+
+
+class SustainabilityForm(forms.Form):
+    taxonomy_min_pct = forms.FloatField(label=_("(a) Minimum share taxonomy-aligned (%)"), min_value=0,
+                                        max_value=100, initial=0)
+    sfdr_sustainable_min_pct = forms.FloatField(label=_("(b) Minimum share sustainable investments (SFDR) (%)"),
+                                                min_value=0, max_value=100, initial=0)
+    pai = forms.BooleanField(label=_("(c) Principal adverse impacts must be considered"), required=False)
+    pai_types = forms.MultipleChoiceField(label=_("Which impacts"), required=False,
+                                          widget=forms.CheckboxSelectMultiple, choices=[
+                                              ("climate", _("Climate")), ("environment", _("Environment")),
+                                              ("social", _("Social and employee matters")),
+                                              ("governance", _("Human rights and anti-corruption"))])
+
+
+class LifeEventForm(forms.Form):
+    type = forms.ChoiceField(label=_("Event"), choices=list(EVENT_LABELS.items()))
+    date = forms.DateField(label=_("Date"), widget=DATE)
+
+
+IncomeFormSet = formset_factory(IncomeForm, extra=1, can_delete=True)
+MortgageFormSet = formset_factory(MortgagePartForm, extra=1, can_delete=True)
+ExistingFormSet = formset_factory(ExistingProductForm, extra=1, can_delete=True)
+ObjectiveFormSet = formset_factory(ObjectiveForm, extra=1, can_delete=True)
+LifeEventFormSet = formset_factory(LifeEventForm, extra=1, can_delete=True)
+
+
+def _rows(formset, *, required: str) -> list[dict]:
+    """The filled, not deleted rows of a formset, dates as ISO text."""
+    rows = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or data.get("DELETE") or data.get(required) in (None, ""):
+            continue
+        rows.append({key: value.isoformat() if hasattr(value, "isoformat") else value
+                     for key, value in data.items() if key != "DELETE"})
+    return rows
+
+
+def _dated(row: dict, *keys) -> dict:
+    import datetime
+
+    return {key: datetime.date.fromisoformat(value) if key in keys and value else value for key, value in row.items()}
+
+
+class Section:
+    """One step of the inventory: ``forms(data, post)`` builds the bound or initial forms,
+    ``changes(forms)`` gives the profile changes once they are valid."""
+
+    key = ""
+    title = ""
+
+    def forms(self, data, post=None) -> dict:
+        raise NotImplementedError
+
+    def changes(self, bound: dict) -> dict:
+        raise NotImplementedError
+
+
+class IncomeSection(Section):
+    key, title = "income", _("Income")
+
+    def forms(self, data, post=None):
+        return {"rows": IncomeFormSet(post, prefix="income", initial=data["income"])}
+
+    def changes(self, bound):
+        return {"income": _rows(bound["rows"], required="gross_yearly")}
+
+
+class FinancesSection(Section):
+    key, title = "finances", _("Assets, mortgage and commitments")
+
+    def forms(self, data, post=None):
+        assets = data["assets"]
+        return {
+            "main": FinancesForm(post, prefix="finances", initial={
+                "savings": assets.get("savings"), "investments": assets.get("investments"),
+                "home_value": assets.get("home_value"), "other_assets": assets.get("other"),
+                "monthly_commitments": data.get("monthly_commitments")}),
+            "rows": MortgageFormSet(post, prefix="mortgage",
+                                    initial=[_dated(part, "fixed_until") for part in data["mortgage_parts"]]),
+        }
+
+    def changes(self, bound):
+        main = bound["main"].cleaned_data
+        return {"assets": {"savings": main["savings"], "investments": main["investments"],
+                           "home_value": main["home_value"], "other": main["other_assets"]},
+                "monthly_commitments": main["monthly_commitments"],
+                "mortgage_parts": _rows(bound["rows"], required="amount")}
+
+
+class PensionSection(Section):
+    key, title = "pension", _("Pension")
+
+    def forms(self, data, post=None):
+        pension = data["pension"]
+        scheme = pension.get("employer_scheme")
+        return {"main": PensionForm(post, prefix="pension", initial={
+            **pension, "employer_scheme": "" if scheme is None else ("yes" if scheme else "no")})}
+
+    def changes(self, bound):
+        return {"pension": dict(bound["main"].cleaned_data)}
+
+
+class ExistingProductsSection(Section):
+    key, title = "existing", _("Existing products and policies")
+
+    def forms(self, data, post=None):
+        return {"rows": ExistingFormSet(post, prefix="existing",
+                                        initial=[_dated(item, "start", "end") for item in data["existing_products"]])}
+
+    def changes(self, bound):
+        return {"existing_products": _rows(bound["rows"], required="category")}
+
+
+class ObjectivesSection(Section):
+    key, title = "objectives", _("Goals")
+
+    def forms(self, data, post=None):
+        return {"rows": ObjectiveFormSet(post, prefix="objectives", initial=data["objectives"])}
+
+    def changes(self, bound):
+        return {"objectives": _rows(bound["rows"], required="type")}
+
+
+class RiskSection(Section):
+    key, title = "risk", _("Risk")
+
+    def forms(self, data, post=None):
+        risk = data["risk"]
+        initial = {key: risk.get(key) for key in ("horizon_years", "loss_capacity", "loss_limit_pct",
+                                                  "capacity_confirmed")}
+        initial.update({f"q_{question}": (risk.get("answers") or {}).get(question) for question in RISK_QUESTIONS})
+        return {"main": RiskForm(post, prefix="risk", initial=initial)}
+
+    def changes(self, bound):
+        data = bound["main"].cleaned_data
+        return {"risk": {"answers": {question: data[f"q_{question}"] for question in RISK_QUESTIONS
+                                     if data.get(f"q_{question}")},
+                         "horizon_years": data["horizon_years"], "loss_capacity": data["loss_capacity"] or None,
+                         "loss_limit_pct": data["loss_limit_pct"],
+                         "capacity_confirmed": bool(data["capacity_confirmed"] and data["loss_capacity"])}}
+
+
+class KnowledgeSection(Section):
+    key, title = "knowledge", _("Knowledge and experience")
+    kinds = ("investment", "mortgage", "insurance", "pension")
+
+    def forms(self, data, post=None):
+        answers = data["knowledge"].get("answers") or {}
+        initial = {}
+        for kind in self.kinds:
+            initial[f"{kind}_experience"] = (answers.get(kind) or {}).get("experience")
+            initial[f"{kind}_understands"] = (answers.get(kind) or {}).get("understands", False)
+        return {"main": KnowledgeForm(post, prefix="knowledge", initial=initial)}
+
+    def changes(self, bound):
+        data = bound["main"].cleaned_data
+        answers = {kind: {"experience": data[f"{kind}_experience"] or None,
+                          "understands": bool(data[f"{kind}_understands"])} for kind in self.kinds}
+        levels = {kind: knowledge_level(answer["experience"], answer["understands"])
+                  for kind, answer in answers.items()}
+        return {"knowledge": {"answers": answers, "levels": {kind: level for kind, level in levels.items() if level}}}
+
+
+class SustainabilitySection(Section):
+    key, title = "sustainability", _("Sustainability preferences")
+
+    def forms(self, data, post=None):
+        return {"main": SustainabilityForm(post, prefix="sustainability", initial=data["sustainability"])}
+
+    def changes(self, bound):
+        return {"sustainability": {**bound["main"].cleaned_data, "asked": True}}
+
+
+class LifeEventsSection(Section):
+    key, title = "life_events", _("Life events")
+
+    def forms(self, data, post=None):
+        return {"rows": LifeEventFormSet(post, prefix="events",
+                                         initial=[_dated(event, "date") for event in data["life_events"]])}
+
+    def changes(self, bound):
+        return {"life_events": _rows(bound["rows"], required="type")}
+
+
+SECTIONS = {section.key: section for section in (
+    IncomeSection(), FinancesSection(), PensionSection(), ExistingProductsSection(), ObjectivesSection(),
+    RiskSection(), KnowledgeSection(), SustainabilitySection(), LifeEventsSection())}
+# Sections whose saving means "asked", even when the answer is "none".
+ANSWERED_SECTIONS = {"existing": "existing_products"}
+
+NEED_LABELS = dict(NeedType.choices)

@@ -1,0 +1,187 @@
+"""Writing client data: every change goes through here and writes its audit event."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klantbelang.accounts.models import Membership, User
+from klantbelang.accounts.services import send_set_password_link
+from klantbelang.core.audit import diff, field_values, record_audit
+from klantbelang.core.errors import Conflict
+from klantbelang.core.roles import Role
+
+from .completeness import DOMAINS, contradictions, incomplete_domains, missing_for
+from .models import Client, NeedsProfile, Person, ProfileConfirmation, domain_mask
+from .needs_rules import analyse
+from .permissions import can_create_client, can_edit_profile, can_invite_client
+from .profile_data import changed_paths, derive, empty_profile, flatten, merge
+
+PERSON_FIELDS = ["role", "first_name", "last_name", "date_of_birth", "email", "phone", "relationship_status",
+                 "employment", "is_vulnerable", "vulnerability_note", "vulnerability_consent_at"]
+
+
+def _next_reference(firm) -> str:
+    count = Client.objects.filter(firm=firm).count()
+    return f"K{count + 1:06d}"
+
+
+@transaction.atomic
+def create_client(*, firm, by, name: str, responsible_adviser: User, persons: list[dict], team=None,
+                  reference: str = "", today: datetime.date | None = None) -> Client:
+    """A new household with its persons and profile version 1. ``by`` None: system (demo, import)."""
+    if by is not None and not (can_create_client(user=by) and by.firm == firm):
+        raise PermissionDenied
+    if responsible_adviser.firm != firm or not responsible_adviser.has_role(Role.ADVISER):
+        raise ValidationError({"responsible_adviser": _("Choose an adviser of this firm.")})
+    if team is not None and team.firm_id != firm.pk:
+        raise ValidationError({"team": _("That team belongs to another firm.")})
+    if not any(person.get("role") == "client" for person in persons):
+        raise ValidationError({"persons": _("A household needs one person in the role of client.")})
+    client = Client.objects.create(firm=firm, name=name, reference=reference or _next_reference(firm),
+                                   responsible_adviser=responsible_adviser, team=team)
+    for fields in persons:
+        Person.objects.create(client=client, **fields)
+    record_audit(actor=by, action="client.created", obj=client,
+                 changes={"name": {"before": None, "after": name},
+                          "responsible_adviser": {"before": None, "after": responsible_adviser.pk}})
+    _new_version(client=client, data=empty_profile(), by=by, source=NeedsProfile.Source.ADVISER,
+                 previous=None, today=today)
+    return client
+
+
+def _household(client: Client) -> list[dict]:
+    return [person.snapshot() for person in client.persons.order_by("pk")]
+
+
+def _new_version(*, client: Client, data: dict, by, source: str, previous: NeedsProfile | None,
+                 today: datetime.date | None = None, answered_section: str | None = None) -> NeedsProfile | None:
+    today = today or timezone.localdate()
+    data = merge(data, {"household": _household(client)})
+    if answered_section and answered_section not in data["answered_sections"]:
+        data["answered_sections"] = [*data["answered_sections"], answered_section]
+    before = previous.data if previous else {}
+    changed = changed_paths(before, data) if previous else []
+    if previous is not None and not changed:
+        return None
+    now = timezone.now()
+    stamp = {"source": source, "at": now.isoformat(), "by": by.pk if by is not None and by.is_authenticated else None}
+    paths = flatten(data)
+    provenance = dict.fromkeys(paths, stamp) if previous is None else {
+        path: stamp if path in changed else previous.provenance.get(path, stamp) for path in paths}
+    profile = NeedsProfile(
+        client=client, version=(previous.version + 1) if previous else 1, data=data, provenance=provenance,
+        changed_fields=changed, derived=derive(data), needs=analyse(data, today),
+        missing={domain: missing_for(data, domain) for domain in DOMAINS}, contradictions=contradictions(data),
+        source=source, created_by=by if by is not None and by.is_authenticated else None, created_at=now,
+    )
+    profile.save(force_insert=True)
+    events = [event.get("date") for event in data.get("life_events", []) if event.get("date")]
+    client.current_profile = profile
+    client.missing_mask = domain_mask(incomplete_domains(data))
+    client.last_life_event_on = datetime.date.fromisoformat(max(events)) if events else None
+    client.save(update_fields=["current_profile", "missing_mask", "last_life_event_on"])
+    record_audit(actor=by, action="profile.version_created", obj=client,
+                 changes={path: {"before": flatten(before).get(path), "after": flatten(data).get(path)}
+                          for path in changed[:200]} if previous else {"version": {"before": None, "after": 1}})
+    return profile
+
+
+@transaction.atomic
+def save_profile(*, client: Client, by, changes: dict, source: str, based_on_version: int | None = None,
+                 answered_section: str | None = None, today: datetime.date | None = None) -> NeedsProfile:
+    """Save ``changes`` to the client's profile as a new version (none if nothing changed).
+
+    ``based_on_version`` is the version the editor started from: if someone saved a newer one in
+    the meantime, Conflict is raised and nothing is written, so no edit silently overwrites another.
+    """
+    if not can_edit_profile(user=by, client=client):
+        raise PermissionDenied
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    current = client.current_profile
+    if based_on_version is not None and current is not None and current.version != based_on_version:
+        raise Conflict(_("%(who)s saved version %(version)s while you were editing; reload to see the changes.")
+                       % {"who": current.created_by or _("someone"), "version": current.version})
+    created = _new_version(client=client, data=merge(current.data if current else empty_profile(), changes),
+                           by=by, source=source, previous=current, today=today, answered_section=answered_section)
+    return created or current
+
+
+@transaction.atomic
+def save_person(*, client: Client, by, fields: dict, person: Person | None = None) -> Person:
+    """Add or change a person of the household; the profile gets a new version with the household."""
+    if not can_edit_profile(user=by, client=client):
+        raise PermissionDenied
+    if fields.get("is_vulnerable") and not fields.get("vulnerability_consent_at"):
+        raise ValidationError({"is_vulnerable": _("Record a vulnerability only with the person's consent.")})
+    before = field_values(person, PERSON_FIELDS) if person else {}
+    if person is None:
+        person = Person.objects.create(client=client, **fields)
+        action = "person.added"
+    else:
+        for name, value in fields.items():
+            setattr(person, name, value)
+        person.save()
+        action = "person.changed"
+    record_audit(actor=by, action=action, obj=person, firm=client.firm,
+                 changes=diff(before, field_values(person, PERSON_FIELDS)))
+    locked = Client.objects.select_for_update().get(pk=client.pk)
+    _new_version(client=locked, data=locked.current_profile.data, by=by,
+                 source=_source_for(by, locked), previous=locked.current_profile)
+    return person
+
+
+def _source_for(user, client) -> str:
+    return NeedsProfile.Source.CLIENT if client.portal_user_id == user.pk else NeedsProfile.Source.ADVISER
+
+
+source_for = _source_for
+
+
+@transaction.atomic
+def confirm_profile(*, profile: NeedsProfile, by) -> ProfileConfirmation:
+    """The client confirms that this version of their profile is right."""
+    if not can_edit_profile(user=by, client=profile.client):
+        raise PermissionDenied
+    confirmation, _created = ProfileConfirmation.objects.get_or_create(profile=profile, confirmed_by=by)
+    record_audit(actor=by, action="profile.confirmed", obj=profile.client,
+                 changes={"confirmed_version": {"before": None, "after": profile.version}})
+    return confirmation
+
+
+@transaction.atomic
+def invite_client(*, client: Client, person: Person, by, base_url: str) -> User:
+    """Give the household portal access: an account in the role of client for ``person`` and an
+    e-mail with a one-time link to choose a password."""
+    if not can_invite_client(user=by, client=client):
+        raise PermissionDenied
+    if person.client_id != client.pk:
+        raise PermissionDenied
+    if not person.email:
+        raise ValidationError({"email": _("The person needs an e-mail address for the invitation.")})
+    if client.portal_user_id is not None:
+        raise ValidationError({"email": _("This household already has portal access.")})
+    if User.objects.filter(email__iexact=person.email).exists():
+        raise ValidationError({"email": _("Someone with this e-mail address already has an account.")})
+    user = User.objects.create_user(email=person.email, full_name=str(person))
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    Membership.objects.create(user=user, firm=client.firm, role=Role.CLIENT)
+    client.portal_user = user
+    client.save(update_fields=["portal_user"])
+    record_audit(actor=by, action="client.invited", obj=client,
+                 changes={"portal_user": {"before": None, "after": user.email}})
+    transaction.on_commit(lambda: send_set_password_link(user=user, base_url=base_url))
+    return user
+
+
+@transaction.atomic
+def import_profile(*, client: Client, data: dict, today: datetime.date | None = None) -> NeedsProfile | None:
+    """Record a profile that arrived from outside (a data import, the demo generator) as a new
+    version with provenance "import". System work: the caller has done its own authorisation."""
+    locked = Client.objects.select_for_update().get(pk=client.pk)
+    current = locked.current_profile
+    return _new_version(client=locked, data=merge(current.data if current else empty_profile(), data), by=None,
+                        source=NeedsProfile.Source.IMPORT, previous=current, today=today)

@@ -1,0 +1,172 @@
+import pytest
+from django.urls import reverse
+
+from klantbelang.clients.models import Client, domain_mask
+from klantbelang.core.models import AuditEvent
+
+from .factories import household
+
+
+def test_client_list_filters_and_constant_queries(login, firm, adviser, manager, django_assert_num_queries):
+    household(firm, adviser, name="Huishouden Bakker", data={"life_events": [{"type": "child", "date": "2099-01-01"}]})
+    complete_enough = household(firm, adviser, name="Huishouden Visser")
+    Client.objects.filter(pk=complete_enough.pk).update(missing_mask=domain_mask(["pension"]))
+    browser = login(manager)
+    names = lambda response: [client.name for client in response.context["page"]]  # noqa: E731
+    assert names(browser.get(reverse("clients:client_list"))) == ["Huishouden Bakker", "Huishouden Visser"]
+    assert names(browser.get(reverse("clients:client_list"), {"q": "bakk"})) == ["Huishouden Bakker"]
+    assert names(browser.get(reverse("clients:client_list"), {"missing": "investment"})) == ["Huishouden Bakker"]
+    assert names(browser.get(reverse("clients:client_list"), {"recent_life_event": "on"})) == ["Huishouden Bakker"]
+    with django_assert_num_queries(7) as baseline:
+        browser.get(reverse("clients:client_list"))
+    for number in range(15):
+        household(firm, adviser, name=f"Extra {number}")
+    with django_assert_num_queries(len(baseline.captured_queries)):
+        browser.get(reverse("clients:client_list"))
+
+
+@pytest.mark.parametrize(("role", "list_status", "detail_status"), [
+    ("adviser", 200, 200), ("second_adviser", 200, 404), ("reviewer", 200, 200), ("manager", 200, 200),
+    ("admin_user", 200, 200), ("marketing", 403, 404), ("product_developer", 403, 404), ("client_user", 403, 404),
+])
+def test_client_pages_permission_matrix(request, login, firm, adviser, role, list_status, detail_status):
+    client = household(firm, adviser)
+    browser = login(request.getfixturevalue(role))
+    assert browser.get(reverse("clients:client_list")).status_code == list_status
+    assert browser.get(reverse("clients:client_detail", kwargs={"pk": client.pk})).status_code == detail_status
+    before = AuditEvent.objects.count()
+    response = browser.post(reverse("clients:section_edit", kwargs={"pk": client.pk, "section": "finances"}),
+                            {"finances-savings": "5000", "version": "1", "mortgage-TOTAL_FORMS": "0",
+                             "mortgage-INITIAL_FORMS": "0"})
+    if role in {"adviser", "manager", "admin_user"}:
+        assert response.status_code == 302
+        assert client.profiles.count() == 2
+    else:
+        assert response.status_code in {403, 404}
+        assert client.profiles.count() == 1
+        assert AuditEvent.objects.count() == before
+
+
+def test_inventory_step_saves_a_version_and_htmx_returns_the_section(login, firm, adviser):
+    client = household(firm, adviser)
+    browser = login(adviser)
+    response = browser.post(reverse("clients:section_edit", kwargs={"pk": client.pk, "section": "income"}), {
+        "version": "1", "income-TOTAL_FORMS": "2", "income-INITIAL_FORMS": "0",
+        "income-0-person": "client", "income-0-source": "employment", "income-0-gross_yearly": "48000",
+        "income-1-person": "client", "income-1-source": "employment", "income-1-gross_yearly": ""},
+        headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section class="card" id="section">')
+    assert "Opgeslagen als versie 2." in body
+    client.refresh_from_db()
+    assert client.current_profile.data["income"] == [{"person": "client", "source": "employment",
+                                                     "gross_yearly": 48000.0}]
+
+
+def test_a_stale_form_is_refused_with_a_message(login, firm, adviser, manager):
+    client = household(firm, adviser)
+    login(manager).post(reverse("clients:section_edit", kwargs={"pk": client.pk, "section": "pension"}),
+                        {"version": "1", "pension-aow_age": "67"})
+    response = login(adviser).post(reverse("clients:section_edit", kwargs={"pk": client.pk, "section": "pension"}),
+                                   {"version": "1", "pension-aow_age": "68"}, follow=True)
+    assert "versie 2" in response.content.decode()
+    client.refresh_from_db()
+    assert client.current_profile.data["pension"]["aow_age"] == 67.0
+
+
+def test_bad_input_gives_field_errors_and_no_version(login, firm, adviser):
+    client = household(firm, adviser)
+    response = login(adviser).post(reverse("clients:section_edit", kwargs={"pk": client.pk, "section": "finances"}),
+                                   {"version": "1", "finances-savings": "-5", "finances-monthly_commitments": "veel",
+                                    "mortgage-TOTAL_FORMS": "0", "mortgage-INITIAL_FORMS": "0"})
+    assert response.status_code == 200
+    assert set(response.context["forms"]["main"].errors) == {"savings", "monthly_commitments"}
+    assert client.profiles.count() == 1
+
+
+def test_portal_shows_only_the_clients_own_household(login, firm, adviser, client_user):
+    own = household(firm, adviser, name="Eigen huishouden")
+    other = household(firm, adviser, name="Ander huishouden")
+    Client.objects.filter(pk=own.pk).update(portal_user=client_user)
+    browser = login(client_user)
+    page = browser.get(reverse("clients:portal"))
+    assert page.status_code == 200
+    assert page.context["client"] == own
+    assert browser.get(reverse("clients:client_detail", kwargs={"pk": other.pk})).status_code == 404
+    assert browser.get(reverse("clients:section_edit", kwargs={"pk": other.pk, "section": "income"})).status_code == 404
+    assert browser.get(f"/api/v1/clients/{other.pk}").status_code == 404
+    listing = browser.get("/api/v1/clients").json()
+    assert [item["id"] for item in listing["items"]] == [own.pk]
+    response = browser.post(reverse("clients:section_edit", kwargs={"pk": own.pk, "section": "pension"}),
+                            {"version": "1", "pension-aow_age": "67"})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert (own.current_profile.source, own.current_profile.provenance["pension.aow_age"]["source"]) == (
+        "client", "client")
+    browser.post(reverse("clients:confirm", kwargs={"pk": own.pk}))
+    assert own.current_profile.confirmations.get().confirmed_by == client_user
+
+
+def test_version_compare_shows_what_changed(login, firm, adviser):
+    client = household(firm, adviser, data={"monthly_commitments": 1200})
+    response = login(adviser).get(reverse("clients:compare_versions", kwargs={"pk": client.pk}), {"a": 1, "b": 2})
+    assert [(path, before, after) for path, before, after, _origin in response.context["rows"]] == [
+        ("monthly_commitments", None, 1200)]
+
+
+def test_need_match_ranks_products_for_that_need(login, firm, adviser):
+    from klantbelang.products.shelf_generator import _target_market
+    from klantbelang.products.tests.factories import ProductFactory
+
+    insurance_market = _target_market(loss=("Y", "Y", "Y", "Y"), objectives={"hedging": "Y"},
+                                      service=("Y", "Y", "Y", "Y"))
+    ProductFactory(firm=firm, code="AVP", category="liability", sri=None, needs_served=["liability_cover"],
+                   min_horizon_years=1.0, target_market=insurance_market)
+    ProductFactory(firm=firm, code="FUND", needs_served=["wealth_building"])
+    client = household(firm, adviser, data={"existing_products": []})
+    index = [need["type"] for need in client.current_profile.needs].index("liability_cover")
+    response = login(adviser).get(reverse("clients:need_match", kwargs={"pk": client.pk, "index": index}))
+    assert response.status_code == 200
+    assert response.context["profile_json"]["need_type"] == "liability_cover"
+    assert [entry["code"] for entry in response.context["shown"]] == ["AVP"]
+
+
+def test_api_profile_versions_and_match_profile(client, bearer, firm, adviser):
+    household_client = household(firm, adviser, data={"monthly_commitments": 1000, "assets": {"savings": 500}})
+    headers = bearer(adviser)
+    detail = client.get(f"/api/v1/clients/{household_client.pk}", headers=headers).json()
+    assert (detail["profile_version"], detail["persons"][0]["first_name"]) == (2, "Jan")
+    created = client.post(f"/api/v1/clients/{household_client.pk}/profiles",
+                          {"changes": {"assets": {"savings": 9000}}, "based_on_version": 2},
+                          content_type="application/json", headers=headers)
+    assert created.status_code == 201
+    assert created.json()["version"] == 3
+    stale = client.post(f"/api/v1/clients/{household_client.pk}/profiles",
+                        {"changes": {"assets": {"savings": 1}}, "based_on_version": 2},
+                        content_type="application/json", headers=headers)
+    assert (stale.status_code, stale.json()["code"]) == (409, "conflict")
+    versions = client.get(f"/api/v1/clients/{household_client.pk}/profiles", headers=headers).json()
+    assert [item["version"] for item in versions] == [3, 2, 1]
+    exported = client.get(f"/api/v1/clients/{household_client.pk}/profile", headers=headers).json()
+    assert exported["version"] == 3
+    assert set(exported["profile"]) >= {"client_type", "knowledge", "ability_to_bear_loss", "risk_tolerance",
+                                        "objectives", "horizon_years", "service", "sustainability"}
+    needs = client.get(f"/api/v1/clients/{household_client.pk}/needs", headers=headers).json()
+    assert [need["type"] for need in needs] == ["liability_cover"]
+    match = client.post("/api/v1/match", {"client_id": household_client.pk}, content_type="application/json",
+                        headers=headers)
+    assert match.status_code == 200
+
+
+def test_api_create_client(client, bearer, firm, adviser):
+    response = client.post("/api/v1/clients", {
+        "name": "Huishouden de Wit", "responsible_adviser": adviser.pk,
+        "persons": [{"role": "client", "first_name": "Wim", "last_name": "de Wit", "date_of_birth": "1975-02-03"}]},
+        content_type="application/json", headers=bearer(adviser))
+    assert response.status_code == 201
+    assert response.json()["profile_version"] == 1
+    bad = client.post("/api/v1/clients", {"name": "X", "responsible_adviser": adviser.pk,
+                                          "persons": [{"role": "partner", "first_name": "A", "last_name": "B"}]},
+                      content_type="application/json", headers=bearer(adviser))
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "persons"

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "clients"
+
+urlpatterns = [
+    path("clients/", views.client_list, name="client_list"),
+    path("clients/new/", views.client_create, name="client_create"),
+    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+    path("clients/<int:pk>/inventory/<slug:section>/", views.section_edit, name="section_edit"),
+    path("clients/<int:pk>/persons/new/", views.person_edit, name="person_add"),
+    path("clients/<int:pk>/persons/<int:person_pk>/", views.person_edit, name="person_edit"),
+    path("clients/<int:pk>/versions/", views.compare_versions, name="compare_versions"),
+    path("clients/<int:pk>/needs/<int:index>/match/", views.need_match, name="need_match"),
+    path("clients/<int:pk>/invite/", views.invite, name="invite"),
+    path("clients/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("portal/", views.portal, name="portal"),
+]

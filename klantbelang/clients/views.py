@@ -1,0 +1,222 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from klantbelang.core.access import access
+from klantbelang.core.domains import Domain
+from klantbelang.core.errors import Conflict
+from klantbelang.core.roles import Role
+from klantbelang.matching.batch import match_one
+from klantbelang.matching.profile import parse_profile
+from klantbelang.matching.shelf import catalogue_for
+from klantbelang.products.permissions import can_match
+
+from . import services
+from .filters import ClientFilter
+from .forms import ANSWERED_SECTIONS, NEED_LABELS, SECTIONS, ClientForm, PersonForm
+from .models import Client, Person
+from .permissions import can_create_client, can_edit_profile, can_invite_client
+from .profile_data import flatten, to_match_profile
+
+PAGE_SIZE = 50
+
+
+def client_list(request):
+    if not request.user.has_any_role({Role.ADVISER, Role.REVIEWER, Role.MANAGER, Role.ADMIN}):
+        raise PermissionDenied
+    client_filter = ClientFilter(request.GET or None, user=request.user,
+                                 queryset=Client.objects.visible_to(request.user)
+                                 .select_related("responsible_adviser", "team"))
+    clients = client_filter.qs.order_by("name", "pk")
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "clients/client_list.html#results" if request.htmx else "clients/client_list.html"
+    return TemplateResponse(request, template, {"filter": client_filter, "page": page,
+                                                "can_create": can_create_client(user=request.user)})
+
+
+def client_create(request):
+    if not can_create_client(user=request.user):
+        raise PermissionDenied
+    form = ClientForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            client = services.create_client(
+                firm=request.firm, by=request.user, name=data["name"], responsible_adviser=data["responsible_adviser"],
+                team=data["team"], persons=[{"role": "client", "first_name": data["first_name"],
+                                             "last_name": data["last_name"], "date_of_birth": data["date_of_birth"],
+                                             "email": data["email"] or ""}])
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            return redirect("clients:client_detail", pk=client.pk)
+    return TemplateResponse(request, "clients/client_form.html", {"form": form})
+
+
+def _language_key():
+    return "nl" if (get_language() or "nl").startswith("nl") else "en"
+
+
+def _context(request, client):
+    profile = client.current_profile
+    language = _language_key()
+    return {
+        "client": client, "profile": profile, "persons": client.persons.all(),
+        "is_portal": client.portal_user_id == request.user.pk,
+        "can_edit": can_edit_profile(user=request.user, client=client),
+        "can_invite": can_invite_client(user=request.user, client=client) and client.portal_user_id is None,
+        "can_match": can_match(user=request.user),
+        "sections": SECTIONS.values(),
+        "missing": [(Domain(domain).label, [(item["field"], item[f"why_{language}"]) for item in items])
+                    for domain, items in profile.missing.items()],
+        "needs": [{**need, "label": NEED_LABELS.get(need["type"], need["type"]),
+                   "reason": need[f"reason_{language}"]} for need in profile.needs],
+        "contradictions": [item[f"text_{language}"] for item in profile.contradictions],
+        "versions": client.profiles.select_related("created_by").only(
+            "version", "source", "created_at", "changed_fields", "created_by__full_name", "client_id")[:15],
+        "confirmed": profile.confirmations.exists(),
+    }
+
+
+def client_detail(request, pk):
+    client = access(Client, user=request.user, pk=pk, queryset=Client.objects.select_related(
+        "current_profile", "responsible_adviser", "team"))
+    return TemplateResponse(request, "clients/client_detail.html", _context(request, client))
+
+
+def portal(request):
+    """A client's own household file: what is still missing and why, and the inventory to fill in."""
+    client = Client.objects.visible_to(request.user).filter(portal_user=request.user).first()
+    if client is None:
+        raise Http404
+    return TemplateResponse(request, "clients/portal.html", _context(request, client))
+
+
+def section_edit(request, pk, section):
+    client = access(Client, user=request.user, pk=pk, queryset=Client.objects.select_related("current_profile"))
+    if section not in SECTIONS:
+        raise Http404
+    if not can_edit_profile(user=request.user, client=client):
+        raise PermissionDenied
+    step = SECTIONS[section]
+    profile = client.current_profile
+    bound = step.forms(profile.data, request.POST if request.method == "POST" else None)
+    saved = False
+    if request.method == "POST" and all(form.is_valid() for form in bound.values()):
+        try:
+            profile = services.save_profile(
+                client=client, by=request.user, changes=step.changes(bound),
+                source=services.source_for(request.user, client),
+                based_on_version=int(request.POST.get("version") or 0) or None,
+                answered_section=ANSWERED_SECTIONS.get(section))
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Saved as version %(version)s.") % {"version": profile.version})
+                return redirect("clients:section_edit", pk=client.pk, section=section)
+            bound, saved = step.forms(profile.data), True
+    template = "clients/section.html#section" if request.htmx else "clients/section.html"
+    keys = list(SECTIONS)
+    position = keys.index(section)
+    return TemplateResponse(request, template, {
+        "client": client, "profile": profile, "step": step, "forms": bound, "saved": saved,
+        "is_portal": client.portal_user_id == request.user.pk,
+        "next_section": keys[position + 1] if position + 1 < len(keys) else None,
+        "previous_section": keys[position - 1] if position else None, "sections": SECTIONS.values(),
+        "missing_count": sum(len(items) for items in profile.missing.values()),
+    })
+
+
+def person_edit(request, pk, person_pk=None):
+    client = access(Client, user=request.user, pk=pk)
+    if not can_edit_profile(user=request.user, client=client):
+        raise PermissionDenied
+    person = get_object_or_404(Person, client=client, pk=person_pk) if person_pk else None
+    form = PersonForm(request.POST or None, instance=person or Person(client=client))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in PersonForm.Meta.fields}
+        if form.cleaned_data.get("vulnerability_consent") or (person and person.vulnerability_consent_at):
+            fields["vulnerability_consent_at"] = (person.vulnerability_consent_at if person and
+                                                  person.vulnerability_consent_at else timezone.now())
+        if not fields["is_vulnerable"]:
+            fields["vulnerability_note"] = ""
+        try:
+            services.save_person(client=client, by=request.user, fields=fields, person=person)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect("clients:portal" if client.portal_user_id == request.user.pk else "clients:client_detail",
+                            **({} if client.portal_user_id == request.user.pk else {"pk": client.pk}))
+    return TemplateResponse(request, "clients/person_form.html", {"client": client, "form": form, "person": person})
+
+
+def compare_versions(request, pk):
+    client = access(Client, user=request.user, pk=pk)
+    versions = {profile.version: profile for profile in client.profiles.filter(
+        version__in=[request.GET.get("a") or 0, request.GET.get("b") or 0])}
+    try:
+        older, newer = versions[int(request.GET["a"])], versions[int(request.GET["b"])]
+    except (KeyError, ValueError):
+        raise Http404 from None
+    before, after = flatten(older.data), flatten(newer.data)
+    rows = [(path, before.get(path), after.get(path), newer.provenance.get(path, {}))
+            for path in sorted(set(before) | set(after)) if before.get(path) != after.get(path)]
+    return TemplateResponse(request, "clients/compare.html",
+                            {"client": client, "older": older, "newer": newer, "rows": rows})
+
+
+def need_match(request, pk, index):
+    client = access(Client, user=request.user, pk=pk, queryset=Client.objects.select_related("current_profile"))
+    if not can_match(user=request.user):
+        raise PermissionDenied
+    needs = client.current_profile.needs
+    if not 0 <= index < len(needs):
+        raise Http404
+    need = needs[index]
+    profile = parse_profile(to_match_profile(client.current_profile.data, need_type=need["type"],
+                                             today=timezone.localdate()))
+    results = match_one(profile, catalogue_for(firm=request.firm))
+    text = f"text_{_language_key()}"
+    shown = [{**entry, "cells": [(axis, verdict, next((r[text] for r in entry["reasons"] if r["axis"] == axis), ""))
+                                 for axis, verdict in entry["axes"].items()]}
+             for entry in results if entry["eligible"]][:25]
+    return TemplateResponse(request, "clients/need_match.html", {
+        "client": client, "need": {**need, "label": NEED_LABELS.get(need["type"], need["type"]),
+                                   "reason": need[f"reason_{_language_key()}"]},
+        "profile_json": profile.to_json(), "shown": shown, "text": text,
+        "eligible_count": sum(entry["eligible"] for entry in results), "shelf_size": len(results),
+        "axes": list(results[0]["axes"]) if results else [],
+    })
+
+
+@require_POST
+def invite(request, pk):
+    client = access(Client, user=request.user, pk=pk)
+    person = get_object_or_404(Person, client=client, pk=request.POST.get("person"))
+    try:
+        services.invite_client(client=client, person=person, by=request.user,
+                               base_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s has been invited to the client portal.") % {"name": person})
+    return redirect("clients:client_detail", pk=client.pk)
+
+
+@require_POST
+def confirm(request, pk):
+    client = access(Client, user=request.user, pk=pk, queryset=Client.objects.select_related("current_profile"))
+    services.confirm_profile(profile=client.current_profile, by=request.user)
+    messages.success(request, _("Thank you: version %(version)s of the profile is confirmed.")
+                     % {"version": client.current_profile.version})
+    return redirect("clients:portal" if client.portal_user_id == request.user.pk else "clients:client_detail",
+                    **({} if client.portal_user_id == request.user.pk else {"pk": client.pk}))
