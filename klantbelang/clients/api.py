@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
+from klantbelang.accounts.models import Team, User
 from klantbelang.core.access import access
 from klantbelang.core.roles import Role
 
@@ -127,16 +128,12 @@ def list_clients(request, filters: Query[ClientQuery]):
     data = {name: value for name, value in filters.dict().items() if value is not None}
     client_filter = ClientFilter(data=data, queryset=_clients(request.auth), user=request.auth)
     if not client_filter.is_valid():
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(client_filter.errors)
     return client_filter.qs.order_by("name", "pk")
 
 
 @router.post("/clients", response={201: ClientOut}, summary="Create a household with its persons")
 def create_client(request, payload: ClientIn):
-    from klantbelang.accounts.models import Team, User
-
     adviser = get_object_or_404(User.objects.visible_to(request.auth), pk=payload.responsible_adviser)
     team = get_object_or_404(Team.objects.visible_to(request.auth), pk=payload.team) if payload.team else None
     client = services.create_client(firm=request.auth.firm, by=request.auth, name=payload.name,
