@@ -14,6 +14,7 @@ from klantbelang.core.domains import Domain
 from klantbelang.core.errors import Conflict
 from klantbelang.core.roles import Role
 from klantbelang.matching.batch import match_one
+from klantbelang.matching.presentation import exclusion_summary, rows
 from klantbelang.matching.profile import parse_profile
 from klantbelang.matching.shelf import catalogue_for
 from klantbelang.products.permissions import can_match
@@ -186,14 +187,13 @@ def need_match(request, pk, index):
                                              today=timezone.localdate()))
     results = match_one(profile, catalogue_for(firm=request.firm))
     text = f"text_{_language_key()}"
-    shown = [{**entry, "cells": [(axis, verdict, next((r[text] for r in entry["reasons"] if r["axis"] == axis), ""))
-                                 for axis, verdict in entry["axes"].items()]}
-             for entry in results if entry["eligible"]][:25]
+    shown = rows([entry for entry in results if entry["eligible"]][:25], text)
     return TemplateResponse(request, "clients/need_match.html", {
         "client": client, "need": {**need, "label": NEED_LABELS.get(need["type"], need["type"]),
                                    "reason": need[f"reason_{_language_key()}"]},
         "profile_json": profile.to_json(), "shown": shown, "text": text,
         "eligible_count": sum(entry["eligible"] for entry in results), "shelf_size": len(results),
+        "why": exclusion_summary(results, text),
         "axes": list(results[0]["axes"]) if results else [],
     })
 

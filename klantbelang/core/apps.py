@@ -15,5 +15,6 @@ class CoreConfig(AppConfig):
             navigation.NavItem(
                 label=_("Audit log"), url_name="core:audit_list", roles={"manager", "admin"}, order=90
             ),
-            navigation.NavItem(label=_("Jobs"), url_name="core:job_list", roles=None, order=95),
+            navigation.NavItem(label=_("Jobs"), url_name="core:job_list",
+                               roles={"adviser", "reviewer", "marketing", "manager", "admin"}, order=95),
         )

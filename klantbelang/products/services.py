@@ -26,6 +26,9 @@ PRODUCT_FIELDS = (
 )
 
 
+PREVIEW_ROWS = 20
+
+
 class ImportRejected(DomainError):
     code = "import_rejected"
     status = 422
@@ -162,6 +165,8 @@ def stage_import(*, firm: Firm, by, filename: str, content: bytes, file_format: 
     problems = result.problems or _check(result.products)
     summary = plan_import(firm=firm, products=result.products).as_dict() if not problems else {}
     summary["rows"] = len(result.products)
+    summary["preview"] = [{"code": item.code, "name": item.name, "provider": item.provider_name,
+                           "category": item.category, "sri": item.sri} for item in result.products[:PREVIEW_ROWS]]
     staged = ProductImport(firm=firm, uploaded_by=by, filename=filename[:255], file_format=result.format,
                            provider_name=provider, category=category, summary=summary,
                            problems=[str(problem) for problem in problems[:500]],

@@ -54,8 +54,8 @@ NAV = {
     "reviewer": {"core:home", "core:job_list"},
     "marketing": {"core:home", "core:job_list"},
     "manager": {"core:home", "core:job_list", "core:audit_list", "accounts:user_list"},
-    "product_developer": {"core:home", "core:job_list"},
-    "client_user": {"core:home", "core:job_list"},
+    "product_developer": {"core:home"},
+    "client_user": {"core:home"},
     "admin_user": {"core:home", "core:job_list", "core:audit_list", "accounts:user_list"},
 }
 

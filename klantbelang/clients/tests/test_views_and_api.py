@@ -129,6 +129,8 @@ def test_need_match_ranks_products_for_that_need(login, firm, adviser):
     assert response.status_code == 200
     assert response.context["profile_json"]["need_type"] == "liability_cover"
     assert [entry["code"] for entry in response.context["shown"]] == ["AVP"]
+    assert sorted(code for code, _count, _example in response.context["why"]) == [
+        "loss_negative", "need_not_served", "risk_above_tolerance"]
 
 
 def test_api_profile_versions_and_match_profile(client, bearer, firm, adviser):

@@ -54,7 +54,10 @@ def test_import_through_the_ui_checks_then_imports_as_a_job(login, firm, manager
                                                                "category": "investment_fund"})
     staged = ProductImport.objects.get()
     assert response["Location"] == reverse("products:import_detail", kwargs={"pk": staged.pk})
-    assert (staged.status, staged.summary) == ("ready", {"created": 2, "updated": 0, "unchanged": 0, "rows": 2})
+    assert staged.status == "ready"
+    assert {key: staged.summary[key] for key in ("created", "updated", "unchanged", "rows")} == {
+        "created": 2, "updated": 0, "unchanged": 0, "rows": 2}
+    assert [item["code"] for item in staged.summary["preview"]] == ["NL0000000001", "NL0000000002"]
     assert Product.objects.count() == 0  # nothing written before confirmation
     with django_capture_on_commit_callbacks(execute=True):
         confirm = browser.post(reverse("products:import_confirm", kwargs={"pk": staged.pk}))
@@ -186,7 +189,8 @@ def test_products_api_list_detail_and_upload(client, bearer, firm, adviser, mana
                          {"file": SimpleUploadedFile("f.csv", emt([GOOD])), "provider": "Acme"}, headers=headers)
     assert upload.status_code == 201
     staged = upload.json()
-    assert (staged["status"], staged["summary"]) == ("ready", {"created": 1, "updated": 0, "unchanged": 0, "rows": 1})
+    assert staged["status"] == "ready"
+    assert (staged["summary"]["created"], staged["summary"]["rows"]) == (1, 1)
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = client.post(f"/api/v1/products/imports/{staged['id']}/confirm", headers=headers)
     assert confirmed.status_code == 202
