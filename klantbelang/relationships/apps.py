@@ -16,4 +16,5 @@ class RelationshipsConfig(AppConfig):
             navigation.NavItem(label=_("Complaints"), url_name="relationships:complaint_list",
                                roles={"adviser", "manager", "admin"}, order=60),
             navigation.NavItem(label=_("Our agreement"), url_name="relationships:portal", roles={"client"}, order=6),
+            navigation.NavItem(label=_("Firm terms"), url_name="relationships:firm_terms", roles={"admin"}, order=85),
         )

@@ -5,7 +5,13 @@ from klantbelang.clients.forms import EVENT_LABELS
 from klantbelang.clients.models import Client
 from klantbelang.core.domains import Domain
 
-from .models import Complaint, PeriodicReview, ServiceAgreement
+from .models import Complaint, FirmTerms, PeriodicReview, ServiceAgreement
+
+
+class FirmTermsForm(forms.ModelForm):
+    class Meta:
+        model = FirmTerms
+        fields = ["intro_nl", "intro_en", "staleness_days", "complaint_acknowledge_days", "complaint_resolve_days"]
 
 
 class AgreementForm(forms.ModelForm):

@@ -34,6 +34,20 @@ def terms_for(firm) -> FirmTerms:
                     "we expect of each other."})[0]
 
 
+@transaction.atomic
+def save_firm_terms(*, terms: FirmTerms, by, values: dict) -> FirmTerms:
+    if not (by.has_role("admin") and by.firm == terms.firm):
+        raise PermissionDenied
+    before = {name: getattr(terms, name) for name in values}
+    for name, value in values.items():
+        setattr(terms, name, value)
+    terms.save()
+    record_audit(actor=by, action="firm_terms.changed", obj=terms.firm,
+                 changes={name: {"before": before[name], "after": value} for name, value in values.items()
+                          if before[name] != value})
+    return terms
+
+
 def confirmed_agreement(client: Client) -> ServiceAgreement | None:
     return client.agreements.filter(status=ServiceAgreement.Status.CONFIRMED).order_by("-version").first()
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("portal/agreement/", views.portal, name="portal"),
     path("surveys/<int:pk>/answer/", views.survey_answer, name="survey_answer"),
     path("calendar/<str:token>.ics", views.calendar, name="calendar"),
+    path("settings/terms/", views.firm_terms, name="firm_terms"),
 ]

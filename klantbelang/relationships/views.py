@@ -19,7 +19,15 @@ from klantbelang.core.access import access
 from klantbelang.core.errors import DomainError
 
 from . import services
-from .forms import AgreementForm, ComplaintForm, ComplaintStepForm, LifeEventReportForm, ReviewOutcomeForm, SurveyForm
+from .forms import (
+    AgreementForm,
+    ComplaintForm,
+    ComplaintStepForm,
+    FirmTermsForm,
+    LifeEventReportForm,
+    ReviewOutcomeForm,
+    SurveyForm,
+)
 from .health import relationship_health
 from .models import Complaint, Obligation, PeriodicReview, ServiceAgreement, Survey
 from .permissions import can_handle_complaints, can_manage_relationship
@@ -215,6 +223,19 @@ def survey_answer(request, pk):
     else:
         messages.error(request, _("Please answer both questions."))
     return redirect("relationships:portal")
+
+
+def firm_terms(request):
+    """Admins keep the firm's agreement template and norms."""
+    if not request.user.has_role("admin"):
+        raise PermissionDenied
+    terms = services.terms_for(request.firm)
+    form = FirmTermsForm(request.POST or None, instance=terms)
+    if request.method == "POST" and form.is_valid():
+        services.save_firm_terms(terms=terms, by=request.user, values=form.cleaned_data)
+        messages.success(request, _("The firm's terms have been saved."))
+        return redirect("relationships:firm_terms")
+    return TemplateResponse(request, "relationships/firm_terms.html", {"form": form})
 
 
 @login_not_required

@@ -138,3 +138,23 @@ def test_api_agreement_flow_and_complaints(client, bearer, firm, adviser, manage
                        content_type="application/json", headers=bearer(manager))
     assert (step.status_code, step.json()["code"]) == (409, "invalid_transition")
     assert AuditEvent.objects.filter(action="complaint.received").count() == 1
+
+
+@pytest.mark.parametrize(("role", "status"), [("admin_user", 200), ("manager", 403), ("adviser", 403),
+                                              ("client_user", 403)])
+def test_firm_terms_are_for_admins(request, login, firm, role, status):
+    browser = login(request.getfixturevalue(role))
+    assert browser.get(reverse("relationships:firm_terms")).status_code == status
+    response = browser.post(reverse("relationships:firm_terms"), {
+        "intro_nl": "Welkom", "intro_en": "Welcome", "staleness_days": 200, "complaint_acknowledge_days": 3,
+        "complaint_resolve_days": 30})
+    from klantbelang.relationships.models import FirmTerms
+
+    terms = FirmTerms.objects.filter(firm=firm).first()
+    if status == 200:
+        assert response.status_code == 302
+        assert (terms.intro_nl, terms.staleness_days) == ("Welkom", 200)
+        assert AuditEvent.objects.filter(action="firm_terms.changed").count() == 1
+    else:
+        assert response.status_code == 403
+        assert terms is None or terms.intro_nl != "Welkom"
