@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "klantbelang.clients",
     "klantbelang.products",
     "klantbelang.matching",
+    "klantbelang.relationships",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +192,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # Demo accounts (`manage.py seed_demo`) exist only on development installs.

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("klantbelang.clients.urls")),
     path("", include("klantbelang.products.urls")),
     path("", include("klantbelang.matching.urls")),
+    path("", include("klantbelang.relationships.urls")),
 ]

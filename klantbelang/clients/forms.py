@@ -105,6 +105,8 @@ class PensionForm(forms.Form):
 class ExistingProductForm(forms.Form):
     category = forms.ChoiceField(label=_("Kind"), choices=Category.choices)
     provider = forms.CharField(label=_("Provider"), max_length=200, required=False)
+    code = forms.CharField(label=_("Product code (ISIN)"), max_length=40, required=False,
+                           help_text=_("Links the policy to the product on the shelf, for product events."))
     premium_monthly = forms.FloatField(label=_("Premium a month (€)"), **MONEY)
     cover = forms.FloatField(label=_("Insured amount (€)"), **MONEY)
     start = forms.DateField(label=_("Start"), widget=DATE, required=False)

@@ -9,6 +9,7 @@ Endpoints that take an object id must be registered in their app's ``tests/harne
 
 import importlib
 import importlib.util
+import json
 
 import pytest
 from django.apps import apps
@@ -20,7 +21,8 @@ from klantbelang.accounts.tests.factories import member
 from klantbelang.core.models import AuditEvent
 from klantbelang.core.roles import Role
 
-PUBLIC_PAGES = {"accounts:login", "accounts:password_set", "accounts:switch_language", "accounts:logout"}
+PUBLIC_PAGES = {"accounts:login", "accounts:password_set", "accounts:switch_language", "accounts:logout",
+                "relationships:calendar"}
 PUBLIC_API = {("POST", "/api/v1/auth/token")}
 
 
@@ -123,18 +125,20 @@ def test_another_firm_gets_404_and_changes_nothing(login, firm, other_firm, mana
 
 
 def _api_path(method, path, firm, owner):
+    """The operation's URL for an object of ``firm``, the object, and a valid request body (a
+    registry entry may give one as a third item, so that validation cannot answer first)."""
     factory = API_OBJECTS.get((method, path))
     if factory is None:
-        return path.replace("{", "").replace("}", ""), None
-    obj, params = factory(firm, owner)
-    return path.format(**params), obj
+        return path.replace("{", "").replace("}", ""), None, {}
+    obj, params, *body = factory(firm, owner)
+    return path.format(**params), obj, body[0] if body else {}
 
 
 @pytest.mark.parametrize(("method", "path", "has_object"), OPERATIONS, ids=str)
 def test_api_without_credentials_is_401(client, firm, adviser, method, path, has_object):
     if (method, path) in PUBLIC_API:
         pytest.skip("public operation")
-    url, _obj = _api_path(method, path, firm, adviser)
+    url, _obj, _body = _api_path(method, path, firm, adviser)
     response = client.generic(method, url, data="{}", content_type="application/json")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
@@ -146,12 +150,13 @@ def test_api_without_credentials_is_401(client, firm, adviser, method, path, has
 @pytest.mark.parametrize(("method", "path", "has_object"), [op for op in OPERATIONS if op[2]], ids=str)
 def test_api_another_firm_gets_404_and_changes_nothing(client, bearer, firm, other_firm, manager, method, path,
                                                         has_object):
-    url, obj = _api_path(method, path, firm, manager)
+    url, obj, body = _api_path(method, path, firm, manager)
     outsider = member(other_firm, *Role.values)
     headers = bearer(outsider)
     before = model_to_dict(obj)
     audit_before = AuditEvent.objects.count()
-    response = client.generic(method, url, data="{}", content_type="application/json", headers=headers)
+    response = client.generic(method, url, data=json.dumps(body, default=str), content_type="application/json",
+                              headers=headers)
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     obj.refresh_from_db()

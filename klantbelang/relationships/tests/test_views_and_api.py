@@ -1,0 +1,160 @@
+import datetime
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from klantbelang.accounts.tests.factories import member
+from klantbelang.clients.tests.factories import household
+from klantbelang.core.models import AuditEvent
+from klantbelang.relationships import services
+from klantbelang.relationships.models import PeriodicReview, ServiceAgreement, Survey
+from klantbelang.relationships.views import CALENDAR_SALT
+
+from .factories import TERMS, confirmed_client
+
+START = datetime.date(2026, 1, 15)
+
+
+def test_adviser_drafts_and_confirms_and_reads_the_document_and_pdf(login, firm, adviser):
+    client = household(firm, adviser)
+    browser = login(adviser)
+    response = browser.post(reverse("relationships:client_relationship", kwargs={"pk": client.pk}), {
+        "domains": ["investment"], "service_kind": "ongoing", "basis": "broad", "fee_model": "hourly",
+        "fee_amount": "125", "response_days": 3, "review_cadence_months": 12, "client_response_days": 14})
+    assert response.status_code == 302
+    agreement = ServiceAgreement.objects.get()
+    browser.post(reverse("relationships:agreement_confirm", kwargs={"pk": agreement.pk}))
+    agreement.refresh_from_db()
+    assert agreement.status == "awaiting_client"
+    page = browser.get(reverse("relationships:agreement_document", kwargs={"pk": agreement.pk})).content.decode()
+    assert "Wij beantwoorden uw vragen binnen 3 werkdagen." in page
+    pdf = browser.get(reverse("relationships:agreement_pdf", kwargs={"pk": agreement.pk}))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_agreement_form_shows_field_errors(login, firm, adviser):
+    client = household(firm, adviser)
+    response = login(adviser).post(reverse("relationships:client_relationship", kwargs={"pk": client.pk}), {
+        "domains": ["investment"], "service_kind": "ongoing", "basis": "panel", "panel": "", "fee_model": "fixed",
+        "fee_amount": "-5", "response_days": 3, "review_cadence_months": 12, "client_response_days": 14})
+    assert response.status_code == 200
+    assert "fee_amount" in response.context["form"].errors or "panel" in response.context["form"].errors
+    assert ServiceAgreement.objects.count() == 0
+
+
+def test_portal_shows_the_clients_own_agreement_obligations_and_surveys(login, firm, adviser, client_user):
+    own = confirmed_client(firm, adviser, client_user, today=START)
+    other = confirmed_client(firm, adviser, member(firm, "client"), today=START)
+    Survey.objects.create(firm=firm, client=own, about="Eigen enquête")
+    other_survey = Survey.objects.create(firm=firm, client=other, about="Andermans enquête")
+    browser = login(client_user)
+    page = browser.get(reverse("relationships:portal"))
+    assert page.context["client"] == own
+    assert [survey.about for survey in page.context["surveys"]] == ["Eigen enquête"]
+    assert [obligation.party for obligation, _state in page.context["obligations"]] == ["client"]
+    other_agreement = other.agreements.get()
+    assert browser.get(reverse("relationships:agreement_document", kwargs={"pk": other_agreement.pk})).status_code \
+        == 404
+    response = browser.post(reverse("relationships:survey_answer", kwargs={"pk": other_survey.pk}),
+                            {"satisfaction": 1, "would_recommend": 0})
+    assert response.status_code == 404
+    other_survey.refresh_from_db()
+    assert other_survey.answered_at is None
+    assert browser.get(f"/api/v1/clients/{other.pk}/obligations").status_code == 404
+    assert [item["about"] for item in browser.get("/api/v1/surveys").json()] == ["Eigen enquête"]
+
+
+@pytest.mark.parametrize(("role", "worklist", "complaints"), [
+    ("adviser", 200, 200), ("manager", 200, 200), ("admin_user", 200, 200), ("reviewer", 403, 403),
+    ("marketing", 403, 403), ("product_developer", 403, 403), ("client_user", 403, 403),
+])
+def test_worklist_and_complaints_permission_matrix(request, login, firm, role, worklist, complaints):
+    browser = login(request.getfixturevalue(role))
+    assert browser.get(reverse("relationships:worklist")).status_code == worklist
+    assert browser.get(reverse("relationships:complaint_list")).status_code == complaints
+
+
+def test_worklist_shows_due_reviews_overdue_obligations_and_open_complaints(login, firm, adviser, client_user,
+                                                                           manager):
+    client = confirmed_client(firm, adviser, client_user, today=START)
+    PeriodicReview.objects.create(firm=firm, client=client, trigger="life_event", trigger_key="life_event:x",
+                                  reason="Kind geboren", due_on=datetime.date(2026, 1, 1))
+    services.register_complaint(client=client, by=manager, subject="Traag", description="…",
+                                received_on=datetime.date(2026, 11, 1))
+    page = login(adviser).get(reverse("relationships:worklist"))
+    assert [review.reason for review in page.context["reviews"]] == ["Kind geboren"]
+    assert [obligation.kind for obligation in page.context["obligations"]] == ["provide_information"]
+    assert [complaint.subject for complaint in page.context["complaints"]] == ["Traag"]
+
+
+def test_calendar_feed_is_personal_and_signed(client, firm, adviser, client_user):
+    confirmed_client(firm, adviser, client_user, today=START)
+    token = signing.dumps(adviser.pk, salt=CALENDAR_SALT)
+    feed = client.get(reverse("relationships:calendar", kwargs={"token": token}))
+    assert feed["Content-Type"] == "text/calendar; charset=utf-8"
+    body = feed.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n")
+    assert "DTSTART;VALUE=DATE:20270115" in body
+    assert "SUMMARY:Review: Huishouden Jansen" in body
+    assert client.get(reverse("relationships:calendar", kwargs={"token": token + "x"})).status_code == 404
+
+
+def test_review_outcome_through_the_page_and_the_api(login, client, bearer, firm, adviser, client_user):
+    household_client = confirmed_client(firm, adviser, client_user, today=START)
+    review = household_client.reviews.get()
+    response = login(adviser).post(reverse("relationships:review_detail", kwargs={"pk": review.pk}),
+                                   {"status": "declined", "note": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["note"]
+    api = client.post(f"/api/v1/reviews/{review.pk}/outcome", {"status": "delivered"},
+                      content_type="application/json", headers=bearer(adviser))
+    assert (api.status_code, api.json()["status"]) == (200, "delivered")
+    again = client.post(f"/api/v1/reviews/{review.pk}/outcome", {"status": "delivered"},
+                        content_type="application/json", headers=bearer(adviser))
+    assert (again.status_code, again.json()["code"]) == (409, "invalid_transition")
+
+
+def test_api_agreement_flow_and_complaints(client, bearer, firm, adviser, manager, client_user):
+    household_client = household(firm, adviser)
+    household_client.portal_user = client_user
+    household_client.save()
+    created = client.post(f"/api/v1/clients/{household_client.pk}/agreements", {**TERMS, "fee_amount": "1450.00"},
+                          content_type="application/json", headers=bearer(adviser))
+    assert created.status_code == 201
+    agreement_id = created.json()["id"]
+    assert client.post(f"/api/v1/agreements/{agreement_id}/confirm", headers=bearer(adviser)).json()["status"] == \
+        "awaiting_client"
+    assert client.post(f"/api/v1/agreements/{agreement_id}/confirm", headers=bearer(client_user)).json()["status"] \
+        == "confirmed"
+    health = client.get(f"/api/v1/clients/{household_client.pk}/health", headers=bearer(adviser)).json()
+    assert set(health) == {"level", "points", "reasons"}
+    complaint = client.post("/api/v1/complaints", {"client_id": household_client.pk, "subject": "Traag",
+                                                   "description": "…", "received_on": "2026-11-01"},
+                            content_type="application/json", headers=bearer(manager))
+    assert complaint.status_code == 201
+    step = client.post(f"/api/v1/complaints/{complaint.json()['id']}/advance", {"to": "analysed"},
+                       content_type="application/json", headers=bearer(manager))
+    assert (step.status_code, step.json()["code"]) == (409, "invalid_transition")
+    assert AuditEvent.objects.filter(action="complaint.received").count() == 1
+
+
+@pytest.mark.parametrize(("role", "status"), [("admin_user", 200), ("manager", 403), ("adviser", 403),
+                                              ("client_user", 403)])
+def test_firm_terms_are_for_admins(request, login, firm, role, status):
+    browser = login(request.getfixturevalue(role))
+    assert browser.get(reverse("relationships:firm_terms")).status_code == status
+    response = browser.post(reverse("relationships:firm_terms"), {
+        "intro_nl": "Welkom", "intro_en": "Welcome", "staleness_days": 200, "complaint_acknowledge_days": 3,
+        "complaint_resolve_days": 30})
+    from klantbelang.relationships.models import FirmTerms
+
+    terms = FirmTerms.objects.filter(firm=firm).first()
+    if status == 200:
+        assert response.status_code == 302
+        assert (terms.intro_nl, terms.staleness_days) == ("Welkom", 200)
+        assert AuditEvent.objects.filter(action="firm_terms.changed").count() == 1
+    else:
+        assert response.status_code == 403
+        assert terms is None or terms.intro_nl != "Welkom"
