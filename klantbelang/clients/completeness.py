@@ -21,6 +21,26 @@ class Requirement:
     why_en: str
 
 
+LABELS = {
+    "household": ("Geboortedatum en werksituatie", "Date of birth and employment"),
+    "income": ("Inkomen", "Income"),
+    "monthly_commitments": ("Vaste lasten", "Fixed commitments"),
+    "assets.savings": ("Spaargeld", "Savings"),
+    "assets.home_value": ("Waarde van de woning", "Value of the home"),
+    "knowledge.levels.mortgage": ("Kennis van hypotheken", "Knowledge of mortgages"),
+    "pension.employer_scheme": ("Pensioen via de werkgever", "Pension with an employer"),
+    "pension.expected_yearly": ("Verwacht pensioen", "Expected pension"),
+    "pension.aow_age": ("AOW-leeftijd", "State pension age"),
+    "existing_products": ("Bestaande producten en polissen", "Existing products and policies"),
+    "risk.answers": ("Risicovragenlijst", "Risk questionnaire"),
+    "risk.loss_capacity": ("Bevestigde verliescapaciteit", "Confirmed capacity for loss"),
+    "risk.horizon_years": ("Beleggingshorizon", "Investment horizon"),
+    "knowledge.levels.investment": ("Kennis van beleggen", "Knowledge of investing"),
+    "sustainability.asked": ("Duurzaamheidsvoorkeuren", "Sustainability preferences"),
+    "objectives": ("Doelen", "Goals"),
+}
+
+
 def _client(data):
     return next((person for person in data.get("household", []) if person.get("role") == "client"), None)
 
@@ -98,7 +118,8 @@ REQUIRED: dict[str, tuple[Requirement, ...]] = {
 
 def missing_for(data: dict, domain: str) -> list[dict]:
     """The required information for ``domain`` that the profile lacks, each with why it is asked."""
-    return [{"field": requirement.field, "why_nl": requirement.why_nl, "why_en": requirement.why_en}
+    return [{"field": requirement.field, "label_nl": LABELS[requirement.field][0],
+             "label_en": LABELS[requirement.field][1], "why_nl": requirement.why_nl, "why_en": requirement.why_en}
             for requirement in REQUIRED[domain] if not requirement.present(data)]
 
 

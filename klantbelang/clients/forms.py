@@ -4,6 +4,7 @@ into a form (or formset) and the cleaned form back into profile changes."""
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from klantbelang.accounts.models import Team, User
 from klantbelang.core.needs import NeedType
@@ -21,7 +22,8 @@ def _choices(values, labels):
     return [(value, labels.get(value, value)) for value in values]
 
 
-INCOME_SOURCE_LABELS = {"employment": _("Employment"), "self_employment": _("Own business"), "pension": _("Pension"),
+INCOME_SOURCE_LABELS = {"employment": pgettext_lazy("income source", "Employment"),
+                        "self_employment": _("Own business"), "pension": _("Pension"),
                         "benefit": _("Benefit"), "other": _("Other")}
 PERSON_LABELS = {"client": _("Client"), "partner": _("Partner")}
 OBJECTIVE_LABELS = {"buy_home": _("Buy a home"), "retire_early": _("Retire early"),

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klantbelang.accounts.models import Team
+from klantbelang.core.domains import Domain
 from klantbelang.core.errors import DomainError
 from klantbelang.core.models import Firm
 from klantbelang.core.roles import Role
@@ -69,6 +70,10 @@ class Client(models.Model):
     @property
     def incomplete_domains(self) -> list[str]:
         return [domain for domain, bit in DOMAIN_BITS.items() if self.missing_mask & bit]
+
+    @property
+    def incomplete_domain_labels(self) -> list[str]:
+        return [str(Domain(domain).label) for domain in self.incomplete_domains]
 
 
 def domain_mask(domains) -> int:

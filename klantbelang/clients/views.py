@@ -76,7 +76,8 @@ def _context(request, client):
         "can_invite": can_invite_client(user=request.user, client=client) and client.portal_user_id is None,
         "can_match": can_match(user=request.user),
         "sections": SECTIONS.values(),
-        "missing": [(Domain(domain).label, [(item["field"], item[f"why_{language}"]) for item in items])
+        "missing": [(Domain(domain).label, [(item["field"], item.get(f"label_{language}", item["field"]),
+                                              item[f"why_{language}"]) for item in items])
                     for domain, items in profile.missing.items()],
         "needs": [{**need, "label": NEED_LABELS.get(need["type"], need["type"]),
                    "reason": need[f"reason_{language}"]} for need in profile.needs],

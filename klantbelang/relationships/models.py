@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klantbelang.clients.models import Client
+from klantbelang.core.domains import Domain
 from klantbelang.core.models import Firm
 from klantbelang.core.roles import Role
 
@@ -101,6 +102,10 @@ class ServiceAgreement(models.Model):
 
     def __str__(self):
         return f"{self.client} – v{self.version}"
+
+    @property
+    def domain_labels(self) -> list[str]:
+        return [str(Domain(domain).label) for domain in self.domains if domain in Domain.values]
 
 
 class Obligation(models.Model):
