@@ -131,10 +131,13 @@ def _schedule_after_confirmation(agreement: ServiceAgreement, today: datetime.da
 
 def schedule_cadence_review(*, agreement: ServiceAgreement, after: datetime.date) -> PeriodicReview:
     due = add_months(after, agreement.review_cadence_months)
-    review, _created = PeriodicReview.objects.get_or_create(
+    review, created = PeriodicReview.objects.get_or_create(
         client=agreement.client, trigger_key=f"cadence:{due.isoformat()}", defaults={
             "firm": agreement.firm, "trigger": PeriodicReview.Trigger.CADENCE, "due_on": due,
             "reason": _("Periodic review every %(months)s months") % {"months": agreement.review_cadence_months}})
+    if created:
+        record_audit(actor=None, action="review.scheduled", obj=review, firm=agreement.firm,
+                     changes={"due_on": {"before": None, "after": due}})
     Obligation.objects.get_or_create(
         client=agreement.client, review=review, kind=Obligation.Kind.PERIODIC_REVIEW, defaults={
             "firm": agreement.firm, "agreement": agreement, "party": Obligation.Party.ADVISER, "due_on": due,
