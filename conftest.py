@@ -162,3 +162,17 @@ def page(_browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in(page):
+    """``sign_in(email, password)`` signs in through the login page, as a person would."""
+
+    def go(email: str, password: str) -> None:
+        page.goto("/login/")
+        page.get_by_label("E-mailadres").fill(email)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url("**/")
+
+    return go

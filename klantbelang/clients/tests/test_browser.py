@@ -5,19 +5,14 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def _sign_in(page, email, password):
-    page.goto("/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/")
 
 
 def _missing(page) -> int:
     return page.locator("#missing li").count()
 
 
-def test_client_fills_in_the_inventory_through_the_invitation_and_the_adviser_sees_it(page, transactional_db, firm):
+def test_client_fills_in_the_inventory_through_the_invitation_and_the_adviser_sees_it(
+        page, sign_in, transactional_db, firm):
     from django.core import mail
 
     from klantbelang.accounts.tests.factories import PASSWORD, member
@@ -26,7 +21,7 @@ def test_client_fills_in_the_inventory_through_the_invitation_and_the_adviser_se
     anna = member(firm, "adviser", email="anna@test.nl", full_name="Anna Adviseur")
     client = household(firm, anna, name="Huishouden Jansen")
 
-    _sign_in(page, "anna@test.nl", PASSWORD)
+    sign_in("anna@test.nl", PASSWORD)
     page.goto(f"/clients/{client.pk}/")
     missing_before = _missing(page)
     assert missing_before > 0
@@ -41,7 +36,7 @@ def test_client_fills_in_the_inventory_through_the_invitation_and_the_adviser_se
     page.locator("#id_new_password2").fill("een lang wachtwoord 42")
     page.get_by_role("button", name="Wachtwoord opslaan").click()
     page.wait_for_url("**/login/")
-    _sign_in(page, "jan@example.nl", "een lang wachtwoord 42")
+    sign_in("jan@example.nl", "een lang wachtwoord 42")
 
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Mijn dossier").click()
     page.wait_for_url("**/portal/")
@@ -60,7 +55,7 @@ def test_client_fills_in_the_inventory_through_the_invitation_and_the_adviser_se
     page.wait_for_selector("text=U hebt versie 3 van uw profiel bevestigd.")
     page.get_by_role("button", name="Uitloggen").click()
 
-    _sign_in(page, "anna@test.nl", PASSWORD)
+    sign_in("anna@test.nl", PASSWORD)
     page.goto(f"/clients/{client.pk}/")
     assert _missing(page) < missing_before
     assert page.locator("#missing li[data-field='monthly_commitments']").count() == 0

@@ -3,7 +3,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def test_adviser_matches_a_profile_and_reads_why_products_fell_off(page, transactional_db, firm):
+def test_adviser_matches_a_profile_and_reads_why_products_fell_off(page, sign_in, transactional_db, firm):
     from klantbelang.accounts.tests.factories import PASSWORD, member
     from klantbelang.products.tests.factories import ProductFactory
 
@@ -11,10 +11,7 @@ def test_adviser_matches_a_profile_and_reads_why_products_fell_off(page, transac
     ProductFactory(firm=firm, code="RUSTIG", name="Rustig Mixfonds", sri=3)
     ProductFactory(firm=firm, code="WILD", name="Wild Aandelenfonds", sri=6)
 
-    page.goto("/login/")
-    page.get_by_label("E-mailadres").fill("anna@test.nl")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    sign_in("anna@test.nl", PASSWORD)
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Matchen").click()
     page.wait_for_url("**/match/")
 

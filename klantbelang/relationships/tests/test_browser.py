@@ -5,15 +5,9 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def _sign_in(page, email, password):
-    page.goto("/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/")
 
 
-def test_agreement_life_event_review_and_survey(page, transactional_db, firm):
+def test_agreement_life_event_review_and_survey(page, sign_in, transactional_db, firm):
     from django.utils import timezone
 
     from klantbelang.accounts.tests.factories import PASSWORD, member
@@ -29,7 +23,7 @@ def test_agreement_life_event_review_and_survey(page, transactional_db, firm):
     agreement = services.draft_agreement(client=client, by=anna, terms=TERMS)
     services.confirm_agreement(agreement=agreement, by=anna)
 
-    _sign_in(page, "jan@test.nl", PASSWORD)
+    sign_in("jan@test.nl", PASSWORD)
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Onze afspraken").click()
     page.get_by_role("button", name="Ik ga akkoord met deze dienstverleningsafspraken").click()
     page.wait_for_selector("[data-status='confirmed']")
@@ -39,7 +33,7 @@ def test_agreement_life_event_review_and_survey(page, transactional_db, firm):
     page.wait_for_selector(".messages")
     page.get_by_role("button", name="Uitloggen").click()
 
-    _sign_in(page, "anna@test.nl", PASSWORD)
+    sign_in("anna@test.nl", PASSWORD)
     page.goto("/worklist/")
     row = page.locator("tr", has_text="Levensgebeurtenis gemeld")
     assert row.count() == 1
@@ -50,7 +44,7 @@ def test_agreement_life_event_review_and_survey(page, transactional_db, firm):
     assert page.locator("tr", has_text="Levensgebeurtenis gemeld").count() == 0
     page.get_by_role("button", name="Uitloggen").click()
 
-    _sign_in(page, "jan@test.nl", PASSWORD)
+    sign_in("jan@test.nl", PASSWORD)
     page.goto("/portal/agreement/")
     survey = page.locator("section.survey")
     survey.get_by_label("4", exact=True).first.check()
