@@ -8,8 +8,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from klantbelang.accounts.api import router as accounts_router
-from klantbelang.advice.api import router as advice_router
 from klantbelang.accounts.auth import BearerTokenAuth, SessionAuth
+from klantbelang.advice.api import router as advice_router
 from klantbelang.clients.api import router as clients_router
 from klantbelang.core.api import router as core_router
 from klantbelang.core.errors import DomainError

@@ -44,6 +44,9 @@ class ReviewPolicy(models.Model):
     first_cases_of_new_adviser = models.PositiveSmallIntegerField(_("always review an adviser's first cases"),
                                                                   default=5)
 
+    def __str__(self):
+        return f"{self.firm}: {self.sample_percentage}%"
+
 
 class AdviceCaseQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -125,6 +128,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
 
 class CaseNote(models.Model):
     case = models.ForeignKey(AdviceCase, on_delete=models.CASCADE, related_name="notes")
@@ -135,6 +141,9 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
 
 
 class CaseTask(models.Model):
@@ -147,6 +156,9 @@ class CaseTask(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class Recommendation(models.Model):
@@ -218,6 +230,9 @@ class Review(models.Model):
                                    name="review_outcome_valid"),
         ]
 
+    def __str__(self):
+        return f"{self.case}: {self.outcome}"
+
 
 class AdviceVersionQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -259,6 +274,9 @@ class ReportResponse(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        return f"{self.version}: {self.kind}"
+
 
 class TimeEntry(models.Model):
     class Activity(models.TextChoices):
@@ -279,3 +297,6 @@ class TimeEntry(models.Model):
         ordering = ["-on", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(minutes__gt=0, minutes__lte=24 * 60),
                                               name="timeentry_minutes_range")]
+
+    def __str__(self):
+        return f"{self.case}: {self.minutes} min"

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from klantbelang.accounts.models import User
 from klantbelang.clients.forms import NEED_LABELS, OBJECTIVE_LABELS
 from klantbelang.clients.models import Client
 from klantbelang.core.access import access
@@ -122,8 +123,6 @@ def case_move(request, pk):
 @require_POST
 def case_team(request, pk):
     case = _case(request, pk)
-    from klantbelang.accounts.models import User
-
     specialists = list(User.objects.visible_to(request.user).filter(pk__in=request.POST.getlist("specialists")))
     services.set_specialists(case=case, by=request.user, specialists=specialists)
     return _back(request, case)
@@ -141,7 +140,8 @@ def recommendation_save(request, pk):
     if data["product_code"] and not data["no_product"]:
         product = Product.objects.visible_to(request.user).filter(code=data["product_code"].strip()).first()
         if product is None:
-            return _back(request, case, _("No product with code %(code)s on the shelf.") % {"code": data["product_code"]})
+            return _back(request, case,
+                         _("No product with code %(code)s on the shelf.") % {"code": data["product_code"]})
     try:
         services.save_recommendation(
             case=case, by=request.user, need_type=data["need_type"], product=product, no_product=data["no_product"],

@@ -6,7 +6,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import translation
 
 from klantbelang.advice import services
-from klantbelang.advice.models import AdviceCase, AdviceVersion, Recommendation, Review, ReviewPolicy
+from klantbelang.advice.models import AdviceVersion, Recommendation, Review, ReviewPolicy
 from klantbelang.clients.tests.factories import household
 from klantbelang.core.errors import Conflict, InvalidTransition
 from klantbelang.core.models import AuditEvent
@@ -88,7 +88,7 @@ def test_a_stale_edit_is_refused(case, adviser):
 
 
 def test_recommendation_outside_the_target_market_needs_a_reason_and_flags_the_case(case, adviser, shelf):
-    calm, wild = shelf
+    _calm, wild = shelf
     case = _to_advice(case, adviser)
     need = services.needs_in_scope(case)[0]["type"]
     with pytest.raises(ValidationError) as error:
