@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate demo worker messages bench bench-matching bench-clients clean
+.PHONY: install run test lint format migrate demo worker messages bench bench-matching bench-clients bench-advice clean
 
 install: $(STAMP)
 
@@ -55,10 +55,15 @@ bench: install
 	$(BIN)/python benchmarks/foundation.py
 	$(BIN)/python benchmarks/matching.py
 	$(BIN)/python benchmarks/clients.py
+	$(BIN)/python benchmarks/advice.py
 
 # Needs analysis throughput and the client list at 100,000 clients (set DATABASE_URL for PostgreSQL).
 bench-clients: install
 	$(BIN)/python benchmarks/clients.py
+
+# Advice report generation (PDF and HTML) for a released advice with six needs.
+bench-advice: install
+	$(BIN)/python benchmarks/advice.py
 
 # Batch vs per-pair matching; the last line printed is a JSON object with the figures.
 bench-matching: install

@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from klantbelang.accounts.api import router as accounts_router
 from klantbelang.accounts.auth import BearerTokenAuth, SessionAuth
+from klantbelang.advice.api import router as advice_router
 from klantbelang.clients.api import router as clients_router
 from klantbelang.core.api import router as core_router
 from klantbelang.core.errors import DomainError
@@ -32,6 +33,7 @@ api.add_router("", clients_router)
 api.add_router("", products_router)
 api.add_router("", matching_router)
 api.add_router("", relationships_router)
+api.add_router("", advice_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

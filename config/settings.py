@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "klantbelang.products",
     "klantbelang.matching",
     "klantbelang.relationships",
+    "klantbelang.advice",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("klantbelang.products.urls")),
     path("", include("klantbelang.matching.urls")),
     path("", include("klantbelang.relationships.urls")),
+    path("", include("klantbelang.advice.urls")),
 ]

@@ -1,0 +1,49 @@
+from klantbelang.accounts.tests.factories import member
+from klantbelang.advice import services
+from klantbelang.advice.models import AdviceVersion
+from klantbelang.clients.tests.factories import household
+
+
+def _case(firm, user):
+    adviser = member(firm, "adviser")
+    return services.open_case(client=household(firm, adviser), by=adviser, domains=["investment"],
+                              reason="first_advice")
+
+
+def _version(firm, user):
+    case = _case(firm, user)
+    return AdviceVersion.objects.create(case=case, number=1, snapshot={}, released_by=case.lead)
+
+
+def _client(firm, user):
+    return household(firm, member(firm, "adviser"))
+
+
+CASE_URLS = ["case_detail", "case_move", "case_team", "recommendation_save", "review", "case_note", "case_task",
+             "case_time"]
+URL_OBJECTS = {f"advice:{name}": lambda firm, user: (case := _case(firm, user), {"pk": case.pk}) for name in CASE_URLS}
+URL_OBJECTS.update({
+    "advice:case_create": lambda firm, user: (client := _client(firm, user), {"client_pk": client.pk}),
+    **{f"advice:{name}": lambda firm, user: (version := _version(firm, user), {"pk": version.pk})
+       for name in ("report", "report_pdf", "respond")},
+})
+
+API_OBJECTS = {
+    ("GET", "/api/v1/cases/{case_id}"): lambda firm, user: (case := _case(firm, user), {"case_id": case.pk}),
+    ("POST", "/api/v1/cases/{case_id}/move"): lambda firm, user: (
+        case := _case(firm, user), {"case_id": case.pk}, {"to": "inventory"}),
+    ("POST", "/api/v1/cases/{case_id}/recommendations"): lambda firm, user: (
+        case := _case(firm, user), {"case_id": case.pk}, {"need_type": "x", "no_product": True, "rationale": "x"}),
+    ("GET", "/api/v1/cases/{case_id}/recommendations"): lambda firm, user: (
+        case := _case(firm, user), {"case_id": case.pk}),
+    ("POST", "/api/v1/cases/{case_id}/reviews"): lambda firm, user: (
+        case := _case(firm, user), {"case_id": case.pk}, {"outcome": "approved"}),
+    ("POST", "/api/v1/cases/{case_id}/time"): lambda firm, user: (
+        case := _case(firm, user), {"case_id": case.pk}, {"activity": "meeting", "minutes": 5, "on": "2026-11-01"}),
+    ("GET", "/api/v1/advice-versions/{version_id}"): lambda firm, user: (
+        version := _version(firm, user), {"version_id": version.pk}),
+    ("GET", "/api/v1/advice-versions/{version_id}/report.pdf"): lambda firm, user: (
+        version := _version(firm, user), {"version_id": version.pk}),
+    ("POST", "/api/v1/advice-versions/{version_id}/responses"): lambda firm, user: (
+        version := _version(firm, user), {"version_id": version.pk}, {"kind": "accepted"}),
+}
