@@ -29,7 +29,8 @@ TRANSITIONS = {
     Phase.ANALYSIS: {Phase.ADVICE, Phase.INVENTORY},
     Phase.ADVICE: {Phase.REVIEW, Phase.ANALYSIS},
     Phase.REVIEW: {Phase.RELEASED, Phase.ADVICE},
-    Phase.RELEASED: {Phase.IMPLEMENTED},
+    # Amending released advice reopens the advice phase; its next release is a new version.
+    Phase.RELEASED: {Phase.IMPLEMENTED, Phase.ADVICE},
     Phase.IMPLEMENTED: {Phase.AFTERCARE},
     Phase.AFTERCARE: set(),
 }

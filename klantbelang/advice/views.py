@@ -14,6 +14,8 @@ from klantbelang.clients.models import Client
 from klantbelang.core.access import access
 from klantbelang.core.errors import DomainError
 from klantbelang.core.roles import Role
+from klantbelang.matching.batch import match_one
+from klantbelang.matching.shelf import catalogue_for
 from klantbelang.products.models import Product
 
 from . import services
@@ -65,10 +67,17 @@ def case_detail(request, pk):
     case = _case(request, pk)
     language = "nl" if (translation.get_language() or "nl").startswith("nl") else "en"
     recommendations = {item.need_type: item for item in case.recommendations.select_related("product")}
+    can_work = can_work_on_case(user=request.user, case=case)
+    catalogue = catalogue_for(firm=case.firm) if can_work and case.status in services.EDITABLE_PHASES else None
     needs = []
     for need in services.needs_in_scope(case):
         item = recommendations.get(need["type"])
+        # The engine's top five as starting points for the adviser's own rationale.
+        starting_points = [] if catalogue is None or item is not None else [
+            {**entry, "texts": [reason[f"text_{language}"] for reason in entry["reasons"]]}
+            for entry in match_one(services._match_profile(case, need["type"]), catalogue)[:5]]
         needs.append({"need": need, "label": NEED_LABELS.get(need["type"], need["type"]),
+                      "starting_points": starting_points,
                       "reason": need[f"reason_{language}"], "recommendation": item,
                       "form": RecommendationForm(prefix=need["type"], initial={
                           "need_type": need["type"], "product_code": item.product.code if item and item.product else "",
@@ -84,7 +93,7 @@ def case_detail(request, pk):
     return TemplateResponse(request, "advice/case_detail.html", {
         "case": case, "needs": needs, "timeline": timeline, "next_phases": [
             (phase, Phase(phase).label) for phase in TRANSITIONS[case.status] if phase not in {"review", "released"}],
-        "can_work": can_work_on_case(user=request.user, case=case),
+        "can_work": can_work,
         "can_review": can_review(user=request.user, case=case), "editable": case.status in services.EDITABLE_PHASES,
         "suggestions": services.suggest_specialists(case=case) if case.status == Phase.INTAKE else [],
         "notes": case.notes.select_related("author"), "tasks": case.tasks.select_related("assignee"),

@@ -237,3 +237,33 @@ def test_fee_statement_from_the_agreement_and_the_time(case, adviser):
     type(agreement).objects.filter(pk=agreement.pk).update(fee_model="hourly", fee_amount=120)
     assert services.fee_statement(case) == {"model": "hourly", "hours": "1.50", "estimated": "480.00",
                                             "actual": "180.00"}
+
+
+def test_released_advice_is_amended_as_a_new_version_with_a_reason(case, adviser, reviewer, shelf):
+    calm, _wild = shelf
+    case = _to_advice(case, adviser)
+    _recommend_all(case, adviser, calm)
+    services.submit_for_review(case=case, by=adviser)
+    services.review_case(case=case, by=reviewer, outcome="approved", checklist=APPROVE)
+    first = services.release(case=case, by=adviser)
+    services.transition(case=case, by=adviser, to="advice")
+    need = services.needs_in_scope(case)[0]["type"]
+    services.save_recommendation(case=case, by=adviser, need_type=need, no_product=True, rationale="Toch niet")
+    services.submit_for_review(case=case, by=adviser)
+    services.review_case(case=case, by=reviewer, outcome="approved", checklist=APPROVE)
+    with pytest.raises(ValidationError):
+        services.release(case=case, by=adviser)
+    second = services.release(case=case, by=adviser, amendment_reason="De klant wil eerst de buffer aanvullen.")
+    first.refresh_from_db()
+    assert (first.number, second.number) == (1, 2)
+    assert first.snapshot["recommendations"][0]["no_product"] is False  # the first version is untouched
+    assert next(item for item in second.snapshot["recommendations"] if item["need_type"] == need)["no_product"]
+
+
+def test_a_mention_mails_the_colleague_after_commit(case, adviser, second_adviser, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        note = services.add_note(case=case, by=adviser, text="@adviser2@test.nl kun jij de pensioenkant bekijken?")
+    assert list(note.mentions.all()) == [second_adviser]
+    assert mail.outbox[-1].to == ["adviser2@test.nl"]
