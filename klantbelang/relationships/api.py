@@ -92,6 +92,8 @@ class SurveyIn(Schema):
 class ComplaintOut(Schema):
     id: int
     client_id: int
+    product_id: int | None
+    case_id: int | None
     subject: str
     status: str
     received_on: datetime.date
@@ -107,6 +109,8 @@ class ComplaintOut(Schema):
 
 class ComplaintIn(Schema):
     client_id: int
+    product_code: str | None = Field(default=None, max_length=40)
+    case_id: int | None = None
     subject: str = Field(max_length=200)
     description: str = Field(max_length=10000)
     received_on: datetime.date
@@ -197,9 +201,18 @@ def list_complaints(request):
 
 @router.post("/complaints", response={201: ComplaintOut}, summary="Register a complaint")
 def register_complaint(request, payload: ComplaintIn):
+    from django.shortcuts import get_object_or_404
+
+    from klantbelang.advice.models import AdviceCase
+    from klantbelang.products.models import Product
+
     client = access(Client, user=request.auth, pk=payload.client_id)
+    product = (get_object_or_404(Product.objects.visible_to(request.auth), code=payload.product_code)
+               if payload.product_code else None)
+    case = access(AdviceCase, user=request.auth, pk=payload.case_id) if payload.case_id else None
     return 201, services.register_complaint(client=client, by=request.auth, subject=payload.subject,
-                                            description=payload.description, received_on=payload.received_on)
+                                            description=payload.description, received_on=payload.received_on,
+                                            product=product, case=case)
 
 
 @router.post("/complaints/{int:complaint_id}/advance", response=ComplaintOut, summary="Move a complaint one step")

@@ -52,10 +52,30 @@ class ComplaintForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("What the client says"), widget=forms.Textarea)
     received_on = forms.DateField(label=_("Received"), widget=forms.DateInput(attrs={"type": "date"}))
+    product_code = forms.CharField(label=_("About the product (code, optional)"), max_length=40, required=False)
+    case = forms.ModelChoiceField(label=_("About the advice file (optional)"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
+        from klantbelang.advice.models import AdviceCase
+
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["client"].queryset = Client.objects.visible_to(user)
+        self.fields["case"].queryset = AdviceCase.objects.visible_to(user).select_related("client")
+
+    def clean(self):
+        from klantbelang.products.models import Product
+
+        data = super().clean()
+        code = (data.get("product_code") or "").strip()
+        data["product"] = None
+        if code:
+            data["product"] = Product.objects.visible_to(self.user).filter(code=code).first()
+            if data["product"] is None:
+                self.add_error("product_code", _("No product with this code on the shelf."))
+        if data.get("case") and data.get("client") and data["case"].client_id != data["client"].pk:
+            self.add_error("case", _("That advice file belongs to another client."))
+        return data
 
 
 class ComplaintStepForm(forms.Form):

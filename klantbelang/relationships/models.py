@@ -260,6 +260,8 @@ class Complaint(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="complaints")
     product = models.ForeignKey("products.Product", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="complaints", verbose_name=_("product"))
+    case = models.ForeignKey("advice.AdviceCase", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="complaints", verbose_name=_("advice file"))
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("what the client says"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)

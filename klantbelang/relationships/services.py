@@ -307,13 +307,17 @@ def answer_survey(*, survey: Survey, by, satisfaction: int, would_recommend: int
 
 @transaction.atomic
 def register_complaint(*, client: Client, by, subject: str, description: str, received_on: datetime.date,
-                       product=None) -> Complaint:
+                       product=None, case=None) -> Complaint:
     if not (can_handle_complaints(user=by) and by.firm == client.firm) and \
             not is_clients_portal_user(user=by, client=client):
         raise PermissionDenied
+    if product is not None and product.firm_id != client.firm_id:
+        raise ValidationError({"product": _("That product is not on this firm's shelf.")})
+    if case is not None and case.client_id != client.pk:
+        raise ValidationError({"case": _("That advice file belongs to another client.")})
     terms = terms_for(client.firm)
     complaint = Complaint.objects.create(
-        firm=client.firm, client=client, product=product, subject=subject, description=description,
+        firm=client.firm, client=client, product=product, case=case, subject=subject, description=description,
         received_on=received_on, acknowledge_by=received_on + datetime.timedelta(days=terms.complaint_acknowledge_days),
         resolve_by=received_on + datetime.timedelta(days=terms.complaint_resolve_days))
     record_audit(actor=by, action="complaint.received", obj=complaint)

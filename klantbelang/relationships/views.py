@@ -160,7 +160,10 @@ def complaint_list(request):
         raise PermissionDenied
     form = ComplaintForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        complaint = services.register_complaint(by=request.user, **form.cleaned_data)
+        data = form.cleaned_data
+        complaint = services.register_complaint(by=request.user, client=data["client"], subject=data["subject"],
+                                                description=data["description"], received_on=data["received_on"],
+                                                product=data["product"], case=data["case"])
         return redirect("relationships:complaint_detail", pk=complaint.pk)
     today = timezone.localdate()
     complaints = Complaint.objects.visible_to(request.user).select_related("client")

@@ -158,3 +158,26 @@ def test_firm_terms_are_for_admins(request, login, firm, role, status):
     else:
         assert response.status_code == 403
         assert terms is None or terms.intro_nl != "Welkom"
+
+
+def test_a_complaint_links_its_product_and_advice_file(login, firm, adviser, manager, client_user):
+    from klantbelang.advice import services as advice
+    from klantbelang.products.tests.factories import ProductFactory
+    from klantbelang.relationships.models import Complaint
+
+    product = ProductFactory(firm=firm, code="NL0042")
+    client = household(firm, adviser)
+    case = advice.open_case(client=client, by=adviser, domains=["investment"], reason="other")
+    other_case = advice.open_case(client=household(firm, adviser, name="Ander"), by=adviser,
+                                  domains=["investment"], reason="other")
+    browser = login(manager)
+    wrong = browser.post(reverse("relationships:complaint_list"), {
+        "client": client.pk, "subject": "Kosten", "description": "…", "received_on": "2026-11-01",
+        "product_code": "NOPE", "case": other_case.pk})
+    assert set(wrong.context["form"].errors) == {"product_code", "case"}
+    assert Complaint.objects.count() == 0
+    browser.post(reverse("relationships:complaint_list"), {
+        "client": client.pk, "subject": "Kosten", "description": "…", "received_on": "2026-11-01",
+        "product_code": "NL0042", "case": case.pk})
+    complaint = Complaint.objects.get()
+    assert (complaint.product, complaint.case) == (product, case)
