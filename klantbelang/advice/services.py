@@ -277,6 +277,7 @@ def snapshot(case: AdviceCase) -> dict:
                    "persons": [f"{person.first_name} {person.last_name}" for person in client.persons.all()]},
         "firm": case.firm.name, "title": case.title, "domains": case.domains,
         "profile_version": profile.version, "objectives": profile.data.get("objectives", []),
+        "own_words": profile.data.get("own_words", ""),
         "needs": needs_in_scope(case), "sustainability": profile.data.get("sustainability", {}),
         "derived": profile.derived, "recommendations": recommendations,
         "review": None if review is None else {"reviewer": str(review.reviewer), "at": review.created_at.isoformat()},

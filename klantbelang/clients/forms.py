@@ -293,14 +293,21 @@ class ExistingProductsSection(Section):
         return {"existing_products": _rows(bound["rows"], required="category")}
 
 
+class OwnWordsForm(forms.Form):
+    own_words = forms.CharField(label=_("Your situation and goals in your own words"), required=False,
+                                max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class ObjectivesSection(Section):
     key, title = "objectives", _("Goals")
 
     def forms(self, data, post=None):
-        return {"rows": ObjectiveFormSet(post, prefix="objectives", initial=data["objectives"])}
+        return {"main": OwnWordsForm(post, prefix="story", initial={"own_words": data.get("own_words", "")}),
+                "rows": ObjectiveFormSet(post, prefix="objectives", initial=data["objectives"])}
 
     def changes(self, bound):
-        return {"objectives": _rows(bound["rows"], required="type")}
+        return {"own_words": bound["main"].cleaned_data["own_words"],
+                "objectives": _rows(bound["rows"], required="type")}
 
 
 class RiskSection(Section):

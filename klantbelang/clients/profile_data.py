@@ -37,6 +37,8 @@ def empty_profile() -> dict:
         "pension": {"employer_scheme": None, "expected_yearly": None, "aow_age": None, "annuities": None},
         "existing_products": [],
         "objectives": [],
+        # The client's situation and goals as the client puts them; the advice report quotes it.
+        "own_words": "",
         "risk": {"answers": {}, "horizon_years": None, "loss_capacity": None, "loss_limit_pct": None,
                  "capacity_confirmed": False},
         "knowledge": {"levels": {}, "answers": {}},

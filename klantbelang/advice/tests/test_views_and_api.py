@@ -40,6 +40,7 @@ def test_the_pdf_report_names_the_client_every_need_and_every_product(login, rel
     for need in released.snapshot["needs"]:
         assert str(NEED_LABELS[need["type"]]) in text
     assert "Wij ontvangen geen provisie voor dit advies." in text
+    assert "We willen over tien jaar een buffer voor de studie van onze dochter." in text
 
 
 def test_a_client_sees_only_released_versions_of_their_own_cases(login, released, firm, adviser, client_user):
