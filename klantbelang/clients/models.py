@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klantbelang.accounts.models import Team
-from klantbelang.core.domains import Domain
+from klantbelang.core.domains import domain_labels
 from klantbelang.core.errors import DomainError
 from klantbelang.core.models import Firm
 from klantbelang.core.roles import Role
@@ -73,7 +73,7 @@ class Client(models.Model):
 
     @property
     def incomplete_domain_labels(self) -> list[str]:
-        return [str(Domain(domain).label) for domain in self.incomplete_domains]
+        return domain_labels(self.incomplete_domains)
 
 
 def domain_mask(domains) -> int:

@@ -5,13 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klantbelang.core.access import access
 from klantbelang.core.domains import Domain
 from klantbelang.core.errors import Conflict
+from klantbelang.core.i18n import language_key
 from klantbelang.core.roles import Role
 from klantbelang.matching.batch import match_one
 from klantbelang.matching.presentation import exclusion_summary, rows
@@ -62,13 +62,9 @@ def client_create(request):
     return TemplateResponse(request, "clients/client_form.html", {"form": form})
 
 
-def _language_key():
-    return "nl" if (get_language() or "nl").startswith("nl") else "en"
-
-
 def _context(request, client):
     profile = client.current_profile
-    language = _language_key()
+    language = language_key()
     return {
         "client": client, "profile": profile, "persons": client.persons.all(),
         "is_portal": client.portal_user_id == request.user.pk,
@@ -187,11 +183,11 @@ def need_match(request, pk, index):
     profile = parse_profile(to_match_profile(client.current_profile.data, need_type=need["type"],
                                              today=timezone.localdate()))
     results = match_one(profile, catalogue_for(firm=request.firm))
-    text = f"text_{_language_key()}"
+    text = f"text_{language_key()}"
     shown = rows([entry for entry in results if entry["eligible"]][:25], text)
     return TemplateResponse(request, "clients/need_match.html", {
         "client": client, "need": {**need, "label": NEED_LABELS.get(need["type"], need["type"]),
-                                   "reason": need[f"reason_{_language_key()}"]},
+                                   "reason": need[f"reason_{language_key()}"]},
         "profile_json": profile.to_json(), "shown": shown, "text": text,
         "eligible_count": sum(entry["eligible"] for entry in results), "shelf_size": len(results),
         "why": exclusion_summary(results, text),

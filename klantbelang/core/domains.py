@@ -11,3 +11,8 @@ class Domain(models.TextChoices):
     LIFE = "life", _("Life insurance")
     NON_LIFE = "non_life", _("Non-life insurance")
     INVESTMENT = "investment", _("Investment")
+
+
+def domain_labels(domains) -> list[str]:
+    """The labels of the known domains among ``domains``, in their order."""
+    return [str(Domain(domain).label) for domain in domains if domain in Domain.values]

@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language
 
+from klantbelang.core.i18n import language_key
 from klantbelang.products.permissions import can_match
 
 from .batch import match_one
@@ -23,7 +23,7 @@ def match(request):
         catalogue = catalogue_for(firm=request.firm, category=form.cleaned_data.get("category") or None)
         results = match_one(form.cleaned_data["profile"], catalogue)
         eligible = [entry for entry in results if entry["eligible"]]
-        text = "text_nl" if (get_language() or "nl").startswith("nl") else "text_en"
+        text = f"text_{language_key()}"
         context.update(
             shelf_size=catalogue.size, eligible_count=len(eligible), excluded_count=len(results) - len(eligible),
             text=text, shown=rows(eligible[:SHOWN], text),

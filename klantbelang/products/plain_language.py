@@ -1,8 +1,8 @@
 """The target market and negative target market of a product, said in plain words (nl/en)."""
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from klantbelang.core.i18n import language_key
 from klantbelang.matching.reasons import LABELS
 
 from .importing.parsed import TARGET_MARKET_AXES
@@ -20,7 +20,7 @@ def _axis_titles():
 
 def describe_target_market(product) -> list[dict]:
     """One row per ESMA axis: for whom the product is meant, for whom not, and what it leaves open."""
-    labels = LABELS["nl" if (get_language() or "nl").startswith("nl") else "en"]
+    labels = LABELS[language_key()]
     rows = []
     for axis, values in TARGET_MARKET_AXES.items():
         answers = product.target_market.get(axis, {})

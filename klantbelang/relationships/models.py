@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klantbelang.clients.models import Client
-from klantbelang.core.domains import Domain
+from klantbelang.core.domains import domain_labels
 from klantbelang.core.models import Firm
 from klantbelang.core.roles import Role
 
@@ -105,7 +105,7 @@ class ServiceAgreement(models.Model):
 
     @property
     def domain_labels(self) -> list[str]:
-        return [str(Domain(domain).label) for domain in self.domains if domain in Domain.values]
+        return domain_labels(self.domains)
 
 
 class Obligation(models.Model):
