@@ -76,11 +76,6 @@ def flatten(data, prefix: str = "") -> dict[str, object]:
     return {prefix[:-1]: data}
 
 
-def changed_paths(before: dict, after: dict) -> list[str]:
-    old, new = flatten(before), flatten(after)
-    return sorted(path for path in set(old) | set(new) if old.get(path) != new.get(path))
-
-
 def age_on(date_of_birth: str | None, today: datetime.date) -> int | None:
     if not date_of_birth:
         return None

@@ -13,11 +13,11 @@ from klantbelang.core.audit import diff, field_values, record_audit
 from klantbelang.core.errors import Conflict
 from klantbelang.core.roles import Role
 
-from .completeness import DOMAINS, contradictions, incomplete_domains, missing_for
+from .completeness import DOMAINS, contradictions, missing_for
 from .models import Client, NeedsProfile, Person, ProfileConfirmation, domain_mask
 from .needs_rules import analyse
 from .permissions import can_create_client, can_edit_profile, can_invite_client
-from .profile_data import changed_paths, derive, empty_profile, flatten, merge
+from .profile_data import derive, empty_profile, flatten, merge
 
 PERSON_FIELDS = ["role", "first_name", "last_name", "date_of_birth", "email", "phone", "relationship_status",
                  "employment", "is_vulnerable", "vulnerability_note", "vulnerability_consent_at"]
@@ -63,28 +63,31 @@ def _new_version(*, client: Client, data: dict, by, source: str, previous: Needs
     if answered_section and answered_section not in data["answered_sections"]:
         data["answered_sections"] = [*data["answered_sections"], answered_section]
     before = previous.data if previous else {}
-    changed = changed_paths(before, data) if previous else []
+    paths, old_paths = flatten(data), flatten(before)
+    changed = sorted(path for path in set(old_paths) | set(paths)
+                     if old_paths.get(path) != paths.get(path)) if previous else []
     if previous is not None and not changed:
         return None
     now = timezone.now()
     stamp = {"source": source, "at": now.isoformat(), "by": by.pk if by is not None and by.is_authenticated else None}
-    paths = flatten(data)
+    changed_set = set(changed)
     provenance = dict.fromkeys(paths, stamp) if previous is None else {
-        path: stamp if path in changed else previous.provenance.get(path, stamp) for path in paths}
+        path: stamp if path in changed_set else previous.provenance.get(path, stamp) for path in paths}
+    missing = {domain: missing_for(data, domain) for domain in DOMAINS}
     profile = NeedsProfile(
         client=client, version=(previous.version + 1) if previous else 1, data=data, provenance=provenance,
         changed_fields=changed, derived=derive(data), needs=analyse(data, today),
-        missing={domain: missing_for(data, domain) for domain in DOMAINS}, contradictions=contradictions(data),
+        missing=missing, contradictions=contradictions(data),
         source=source, created_by=by if by is not None and by.is_authenticated else None, created_at=now,
     )
     profile.save(force_insert=True)
     events = [event.get("date") for event in data.get("life_events", []) if event.get("date")]
     client.current_profile = profile
-    client.missing_mask = domain_mask(incomplete_domains(data))
+    client.missing_mask = domain_mask(domain for domain, items in missing.items() if items)
     client.last_life_event_on = datetime.date.fromisoformat(max(events)) if events else None
     client.save(update_fields=["current_profile", "missing_mask", "last_life_event_on"])
     record_audit(actor=by, action="profile.version_created", obj=client,
-                 changes={path: {"before": flatten(before).get(path), "after": flatten(data).get(path)}
+                 changes={path: {"before": old_paths.get(path), "after": paths.get(path)}
                           for path in changed[:200]} if previous else {"version": {"before": None, "after": 1}})
     return profile
 
