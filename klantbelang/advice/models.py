@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klantbelang.clients.models import Client, NeedsProfile
+from klantbelang.core.domains import domain_labels
 from klantbelang.core.models import Firm
 from klantbelang.core.roles import Role
 
@@ -52,7 +53,7 @@ class ReviewPolicy(models.Model):
 class AdviceCaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The client's visibility decides (advisers: own and team clients); a case's team
-        members always see it; a client sees their own cases (the portal shows released ones)."""
+        members always see it; a client sees their own cases that have released advice."""
         if not user.is_authenticated or user.firm is None:
             return self.none()
         cases = self.filter(firm=user.firm)
@@ -62,7 +63,8 @@ class AdviceCaseQuerySet(models.QuerySet):
             return cases.filter(Q(client__in=Client.objects.visible_to(user).values("pk"))
                                 | Q(specialists=user) | Q(lead=user)).distinct()
         if user.has_role(Role.CLIENT):
-            return cases.filter(client__portal_user=user)
+            # A client sees advice once it is released, never the work in progress.
+            return cases.filter(client__portal_user=user, versions__isnull=False).distinct()
         return self.none()
 
     def open(self):
@@ -115,6 +117,10 @@ class AdviceCase(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def domain_labels(self) -> list[str]:
+        return domain_labels(self.domains)
+
     def team_ids(self) -> set[int]:
         return {self.lead_id, *self.specialists.values_list("pk", flat=True)}
 
@@ -131,6 +137,10 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def to_label(self) -> str:
+        return Phase(self.to_status).label
 
 
 class CaseNote(models.Model):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,7 +88,9 @@ def suggest_specialists(*, case: AdviceCase) -> list[tuple[User, str]]:
                                               domain__in=case.domains).exclude(user=case.lead).distinct():
         experts.setdefault(expertise.user_id, set()).add(expertise.domain)
     users = {user.pk: user for user in User.objects.filter(pk__in=experts)}
-    workload = {user_id: AdviceCase.objects.open().filter(lead_id=user_id).count() for user_id in experts}
+    workload = dict.fromkeys(experts, 0) | dict(
+        AdviceCase.objects.open().filter(lead_id__in=experts).values("lead_id").annotate(count=Count("pk"))
+        .values_list("lead_id", "count"))
     ranked = sorted(experts, key=lambda user_id: (-len(experts[user_id]), workload[user_id], users[user_id].full_name))
     return [(users[user_id], _("expertise in %(domains)s; %(count)s open case(s)")
              % {"domains": ", ".join(sorted(experts[user_id])), "count": workload[user_id]}) for user_id in ranked]

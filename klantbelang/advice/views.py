@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +13,8 @@ from klantbelang.clients.forms import NEED_LABELS, OBJECTIVE_LABELS
 from klantbelang.clients.models import Client
 from klantbelang.core.access import access
 from klantbelang.core.errors import DomainError
+from klantbelang.core.forms import add_service_errors
+from klantbelang.core.i18n import language_key
 from klantbelang.core.roles import Role
 from klantbelang.matching.batch import match_one
 from klantbelang.matching.shelf import catalogue_for
@@ -24,11 +26,6 @@ from .models import TRANSITIONS, AdviceCase, AdviceVersion, Phase
 from .permissions import can_open_case, can_review, can_work_on_case
 
 STAFF = {Role.ADVISER, Role.REVIEWER, Role.MANAGER, Role.ADMIN}
-
-
-def _errors_into(form, error: ValidationError):
-    for field, field_errors in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 def case_list(request):
@@ -65,7 +62,7 @@ def _case(request, pk) -> AdviceCase:
 
 def case_detail(request, pk):
     case = _case(request, pk)
-    language = "nl" if (translation.get_language() or "nl").startswith("nl") else "en"
+    language = language_key()
     recommendations = {item.need_type: item for item in case.recommendations.select_related("product")}
     can_work = can_work_on_case(user=request.user, case=case)
     catalogue = catalogue_for(firm=case.firm) if can_work and case.status in services.EDITABLE_PHASES else None
@@ -171,7 +168,7 @@ def review(request, pk):
     case = _case(request, pk)
     if not can_review(user=request.user, case=case):
         raise PermissionDenied
-    language = "nl" if (translation.get_language() or "nl").startswith("nl") else "en"
+    language = language_key()
     checklist = [(key, nl if language == "nl" else en) for key, nl, en in services.CHECKLIST]
     form = ReviewForm(request.POST or None, checklist=checklist)
     if request.method == "POST" and form.is_valid():
@@ -180,7 +177,7 @@ def review(request, pk):
             services.review_case(case=case, by=request.user, outcome=data["outcome"], checklist={
                 key: {"ok": data[f"{key}_ok"], "comment": data[f"{key}_comment"]} for key, _text in checklist})
         except ValidationError as error:
-            _errors_into(form, error)
+            add_service_errors(form, error)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -232,7 +229,7 @@ def report(request, pk):
 
 
 def _report_context(version):
-    language = "nl" if (translation.get_language() or "nl").startswith("nl") else "en"
+    language = language_key()
     data = version.snapshot
     needs = {need["type"]: need for need in data["needs"]}
     items = [{**item, "label": NEED_LABELS.get(item["need_type"], item["need_type"]),

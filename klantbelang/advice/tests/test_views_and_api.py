@@ -53,6 +53,9 @@ def test_a_client_sees_only_released_versions_of_their_own_cases(login, released
     other_case = services.open_case(client=other_client, by=adviser, domains=["investment"], reason="other")
     other = AdviceVersion.objects.create(case=other_case, number=1, snapshot=released.snapshot, released_by=adviser)
     assert browser.get(reverse("advice:report", kwargs={"pk": other.pk})).status_code == 404
+    unreleased = services.open_case(client=released.case.client, by=adviser, domains=["investment"], reason="other")
+    assert browser.get(f"/api/v1/cases/{unreleased.pk}").status_code == 404
+    assert [item["id"] for item in browser.get("/api/v1/cases").json()] == [released.case_id]
     response = browser.post(reverse("advice:respond", kwargs={"pk": released.pk}), {"kind": "accepted"})
     assert response.status_code == 302
     assert released.responses.get().kind == "accepted"
