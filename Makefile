@@ -48,8 +48,8 @@ test: install
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 messages: install
-	cd klantbelang && ../$(MANAGE) makemessages -l nl -l en --no-obsolete --ignore 'static/*'
-	cd klantbelang && ../$(MANAGE) compilemessages
+	$(MANAGE) makemessages -l nl -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'klantbelang/static/*' --ignore 'benchmarks/*'
+	$(MANAGE) compilemessages --ignore '.venv/*' 
 
 bench: install
 	$(BIN)/python benchmarks/foundation.py

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -47,17 +48,17 @@ def domain_error(request, exc: DomainError):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return _error(request, 404, "not_found", "Not found.")
+    return _error(request, 404, "not_found", _("Not found."))
 
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
-    return _error(request, 403, "permission_denied", "You may not do this.")
+    return _error(request, 403, "permission_denied", _("You may not do this."))
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return _error(request, 401, "unauthenticated", "Authentication required: a bearer token or a session.")
+    return _error(request, 401, "unauthenticated", _("Authentication required: a bearer token or a session."))
 
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "permission_denied", 404: "not_found",
@@ -76,7 +77,7 @@ def invalid_input(request, exc: NinjaValidationError):
          "message": error.get("msg", "")}
         for error in exc.errors
     ]
-    return _error(request, 422, "invalid", "The request is not valid.", errors=errors)
+    return _error(request, 422, "invalid", _("The request is not valid."), errors=errors)
 
 
 @api.exception_handler(DjangoValidationError)
@@ -86,4 +87,4 @@ def invalid_data(request, exc: DjangoValidationError):
                   for field, messages in exc.message_dict.items() for message in messages]
     else:
         errors = [{"field": "", "message": message} for message in exc.messages]
-    return _error(request, 422, "invalid", "The request is not valid.", errors=errors)
+    return _error(request, 422, "invalid", _("The request is not valid."), errors=errors)

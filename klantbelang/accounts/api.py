@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -58,7 +59,7 @@ class TokenInfoOut(Schema):
 def create_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.email, password=payload.password)
     if user is None or user.firm is None:
-        return 401, {"code": "invalid_credentials", "message": "E-mail address or password is wrong."}
+        return 401, {"code": "invalid_credentials", "message": _("E-mail address or password is wrong.")}
     _token, raw = services.issue_api_token(user=user, name=payload.name)
     return 201, {"token": raw}
 

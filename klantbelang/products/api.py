@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -94,7 +95,7 @@ def get_product(request, product_id: int):
 def upload_import(request, file: File[UploadedFile], file_format: Form[str] = "", provider: Form[str] = "",
                   category: Form[str] = "investment_fund"):
     if file.size > MAX_BYTES:
-        raise DomainError("The file is larger than 20 MB.", code="too_large")
+        raise DomainError(_("The file is larger than 20 MB."), code="too_large")
     staged = services.stage_import(firm=request.auth.firm, by=request.auth, filename=file.name or "products",
                                    content=file.read(), file_format=file_format or None, provider=provider.strip(),
                                    category=category)

@@ -17,6 +17,8 @@ from klantbelang.accounts.models import User
 from klantbelang.clients.models import Client
 from klantbelang.core.access import access
 from klantbelang.core.errors import DomainError
+from klantbelang.core.forms import add_service_errors
+from klantbelang.core.i18n import language_key
 
 from . import services
 from .forms import (
@@ -35,11 +37,6 @@ from .permissions import can_handle_complaints, can_manage_relationship
 CALENDAR_SALT = "klantbelang.relationships.calendar"
 
 
-def _form_errors(form, error: ValidationError):
-    for field, field_errors in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        form.add_error(field if field in form.fields else None, field_errors)
-
-
 def client_relationship(request, pk):
     client = access(Client, user=request.user, pk=pk, queryset=Client.objects.select_related("current_profile"))
     if not can_manage_relationship(user=request.user, client=client) and not request.user.has_any_role(
@@ -56,7 +53,7 @@ def client_relationship(request, pk):
         try:
             services.draft_agreement(client=client, by=request.user, terms=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The draft agreement is ready to confirm."))
             return redirect("relationships:client_relationship", pk=client.pk)
@@ -84,8 +81,7 @@ def agreement_document(request, pk):
 
 def _document_context(agreement):
     terms = services.terms_for(agreement.firm)
-    dutch = (translation.get_language() or "nl").startswith("nl")
-    return {"agreement": agreement, "intro": terms.intro_nl if dutch else terms.intro_en,
+    return {"agreement": agreement, "intro": terms.intro_nl if language_key() == "nl" else terms.intro_en,
             "client": agreement.client, "firm": agreement.firm}
 
 
@@ -146,7 +142,7 @@ def review_detail(request, pk):
             services.record_review_outcome(review=review, by=request.user, status=form.cleaned_data["status"],
                                            note=form.cleaned_data["note"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -182,7 +178,7 @@ def complaint_detail(request, pk):
         try:
             services.advance_complaint(complaint=complaint, by=request.user, to=next_step, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("relationships:complaint_detail", pk=complaint.pk)
     return TemplateResponse(request, "relationships/complaint_detail.html", {
@@ -255,7 +251,9 @@ def calendar(request, token):
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//klantbelang//reviews//NL", "CALSCALE:GREGORIAN"]
     for review in reviews:
-        summary = f"Review: {review.client.name}".replace(",", "\\,").replace(";", "\\;")
+        with translation.override(user.language):
+            summary = _("Review: %(client)s") % {"client": review.client.name}
+        summary = summary.replace(",", "\\,").replace(";", "\\;")
         lines += ["BEGIN:VEVENT", f"UID:review-{review.pk}@klantbelang", f"DTSTAMP:{stamp}",
                   f"DTSTART;VALUE=DATE:{review.due_on:%Y%m%d}", f"SUMMARY:{summary}",
                   f"DESCRIPTION:{review.reason}".replace(",", "\\,").replace(";", "\\;")[:250], "END:VEVENT"]

@@ -18,9 +18,12 @@ def test_token_login_and_me(client, adviser):
 
 def test_wrong_password_is_401_with_a_code(client, adviser):
     response = client.post("/api/v1/auth/token", {"email": "adviser@test.nl", "password": "wrong"},
-                           content_type="application/json")
+                           content_type="application/json", headers={"Accept-Language": "en"})
     assert response.status_code == 401
     assert response.json() == {"code": "invalid_credentials", "message": "E-mail address or password is wrong."}
+    dutch = client.post("/api/v1/auth/token", {"email": "adviser@test.nl", "password": "wrong"},
+                        content_type="application/json", headers={"Accept-Language": "nl"})
+    assert dutch.json()["message"] == "E-mailadres of wachtwoord is onjuist."
     assert ApiToken.objects.count() == 0
 
 

@@ -97,7 +97,7 @@ def test_calendar_feed_is_personal_and_signed(client, firm, adviser, client_user
     body = feed.content.decode()
     assert body.startswith("BEGIN:VCALENDAR\r\n")
     assert "DTSTART;VALUE=DATE:20270115" in body
-    assert "SUMMARY:Review: Huishouden Jansen" in body
+    assert "SUMMARY:Herziening: Huishouden Jansen" in body  # in the adviser's language
     assert client.get(reverse("relationships:calendar", kwargs={"token": token + "x"})).status_code == 404
 
 
