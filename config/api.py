@@ -16,6 +16,7 @@ from klantbelang.core.api import router as core_router
 from klantbelang.core.errors import DomainError
 from klantbelang.matching.api import router as matching_router
 from klantbelang.products.api import router as products_router
+from klantbelang.prospects.api import router as prospects_router
 from klantbelang.relationships.api import router as relationships_router
 
 api = NinjaAPI(
@@ -35,6 +36,7 @@ api.add_router("", products_router)
 api.add_router("", matching_router)
 api.add_router("", relationships_router)
 api.add_router("", advice_router)
+api.add_router("", prospects_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "klantbelang.matching",
     "klantbelang.relationships",
     "klantbelang.advice",
+    "klantbelang.prospects",
 ]
 
 MIDDLEWARE = [

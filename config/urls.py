@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("klantbelang.matching.urls")),
     path("", include("klantbelang.relationships.urls")),
     path("", include("klantbelang.advice.urls")),
+    path("", include("klantbelang.prospects.urls")),
 ]
