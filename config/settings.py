@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "klantbelang.relationships",
     "klantbelang.advice",
     "klantbelang.prospects",
+    "klantbelang.quality",
 ]
 
 MIDDLEWARE = [
