@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "klantbelang.advice",
     "klantbelang.prospects",
     "klantbelang.quality",
+    "klantbelang.governance",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("klantbelang.advice.urls")),
     path("", include("klantbelang.prospects.urls")),
     path("", include("klantbelang.quality.urls")),
+    path("", include("klantbelang.governance.urls")),
 ]

@@ -49,7 +49,8 @@ def score(module: str, figures: dict[str, float | None], *, file_checks: tuple[i
     """``figures``: metric → value for the period; ``file_checks``: (checked, with findings)."""
     rule = RULES.get(module)
     if rule is None:
-        return Score(None, _("No data yet: product signals arrive with product governance."))
+        return Score(None, _("No data yet: signals count here once they are sent to their makers in distributor "
+                             "reports."))
     value = figures.get(rule.metric)
     label = str(BY_SLUG[rule.metric].label).lower()
     if value is None:
