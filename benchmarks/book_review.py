@@ -96,6 +96,21 @@ def generate():
     return firm
 
 
+def interleaved(batch, per_pair, runs=3):
+    """Both ways on the same input, alternately; medians in ms and the same answer from both."""
+    batch_times, pair_times = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        batch_answer = batch()
+        batch_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        pair_answer = per_pair()
+        pair_times.append(time.perf_counter() - started)
+    assert batch_answer == pair_answer
+    batch_ms, pair_ms = statistics.median(batch_times) * 1000, statistics.median(pair_times) * 1000
+    return batch_answer, round(batch_ms, 1), round(pair_ms, 1), pair_ms / batch_ms
+
+
 def side_by_side(firm, count=2000):
     """The batch engine and the per-pair reference on the same holdings."""
     holdings = review.current_holdings(firm)[:count]
@@ -115,19 +130,9 @@ def side_by_side(firm, count=2000):
     def per_pair():
         return sum(not engine.evaluate(profile, products[pk]).eligible for profile, pk in pairs)
 
-    batch_times, pair_times = [], []
-    for _ in range(3):
-        started = time.perf_counter()
-        batch_outside = batch()
-        batch_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        pair_outside = per_pair()
-        pair_times.append(time.perf_counter() - started)
-    assert batch_outside == pair_outside
-    return {"holdings_compared": len(pairs), "outside_compared": batch_outside,
-            "holdings_batch_ms_median": round(statistics.median(batch_times) * 1000, 1),
-            "holdings_per_pair_ms_median": round(statistics.median(pair_times) * 1000, 1),
-            "holdings_ratio": round(statistics.median(pair_times) / statistics.median(batch_times), 2)}
+    outside, batch_ms, pair_ms, ratio = interleaved(batch, per_pair)
+    return {"holdings_compared": len(pairs), "outside_compared": outside, "holdings_batch_ms_median": batch_ms,
+            "holdings_per_pair_ms_median": pair_ms, "holdings_ratio": round(ratio, 2)}
 
 
 def needs_side_by_side(firm, count=200):
@@ -150,19 +155,9 @@ def needs_side_by_side(firm, count=200):
         return sum(not any(engine.evaluate(profile, product).eligible for product in shelf.products)
                    for profile in asked)
 
-    batch_times, pair_times = [], []
-    for _ in range(3):
-        started = time.perf_counter()
-        batch_unmet = batch()
-        batch_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        pair_unmet = per_pair()
-        pair_times.append(time.perf_counter() - started)
-    assert batch_unmet == pair_unmet
-    return {"needs_compared": len(asked), "shelf": shelf.size, "unmet_compared": batch_unmet,
-            "needs_batch_ms_median": round(statistics.median(batch_times) * 1000, 1),
-            "needs_per_pair_ms_median": round(statistics.median(pair_times) * 1000, 1),
-            "needs_ratio": round(statistics.median(pair_times) / statistics.median(batch_times), 1)}
+    unmet, batch_ms, pair_ms, ratio = interleaved(batch, per_pair)
+    return {"needs_compared": len(asked), "shelf": shelf.size, "unmet_compared": unmet,
+            "needs_batch_ms_median": batch_ms, "needs_per_pair_ms_median": pair_ms, "needs_ratio": round(ratio, 1)}
 
 
 def main():

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from klantbelang.core.jobs import run_job
+from klantbelang.core.jobs import reporter, run_job
 from klantbelang.core.models import Firm
 
 
@@ -12,11 +12,6 @@ def run_book_review(*, job_id: int, firm_id: int, user_id: int | None = None) ->
     from . import services
 
     with run_job(job_id) as progress:
-        def report(done, total, message=""):
-            if progress.job.total != total:
-                progress.set_total(total)
-            progress.advance(done, message)
-
         stored = services.book_review(firm=Firm.objects.get(pk=firm_id), by=User.objects.filter(pk=user_id).first(),
-                                      progress=report)
+                                      progress=reporter(progress))
     return stored.pk

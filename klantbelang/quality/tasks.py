@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from klantbelang.core.jobs import run_job
+from klantbelang.core.jobs import reporter, run_job
 from klantbelang.core.models import Firm
 
 
@@ -10,10 +10,5 @@ def refresh_figures(*, job_id: int, firm_id: int, months: int = 24) -> float:
     from . import services
 
     with run_job(job_id) as progress:
-        def report(done, total, message=""):
-            if progress.job.total != total:
-                progress.set_total(total)
-            progress.advance(done, message)
-
-        stored = services.refresh(Firm.objects.get(pk=firm_id), months=months, progress=report)
+        stored = services.refresh(Firm.objects.get(pk=firm_id), months=months, progress=reporter(progress))
     return stored.seconds
