@@ -39,11 +39,29 @@ class Category(models.TextChoices):
     NO_PRODUCT = "no_product", _("No fitting product on the shelf")
 
 
+SEGMENT_LABELS = {"age unknown": _("age unknown"), "under 35": _("under 35"), "35-54": _("35 to 54"),
+                  "55-66": _("55 to 66"), "67 and over": _("67 and over")}
+
+
+class NeedLabels:
+    """Readable need and segment for rows that store their codes."""
+
+    @property
+    def need_label(self) -> str:
+        from klantbelang.core.needs import NeedType
+
+        return str(NeedType(self.need_type).label) if self.need_type in NeedType.values else self.need_type
+
+    @property
+    def segment_label(self) -> str:
+        return str(SEGMENT_LABELS.get(self.segment, self.segment))
+
+
 ADVISER_CATEGORIES = (Category.UNCLEAR_CONDITIONS, Category.COST, Category.TARGET_TOO_WIDE,
                       Category.TARGET_TOO_NARROW, Category.PROCESS, Category.MISSING_FEATURE)
 
 
-class Signal(models.Model):
+class Signal(NeedLabels, models.Model):
     """What the firm learned about a product (or about a need no product meets), for its maker."""
 
     class Status(models.TextChoices):
@@ -141,7 +159,7 @@ class Finding(models.Model):
         return f"{self.client_id} {self.product_id}: {', '.join(self.axes)}"
 
 
-class UnmetNeed(models.Model):
+class UnmetNeed(NeedLabels, models.Model):
     """Needs for which the engine found no eligible product, per need type and client segment."""
 
     review = models.ForeignKey(BookReview, on_delete=models.CASCADE, related_name="unmet_needs")
