@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate demo worker messages bench bench-matching bench-clients bench-advice bench-prospects clean
+.PHONY: install run test lint format migrate demo worker messages bench bench-matching bench-clients bench-advice bench-prospects bench-dashboard bench-review clean
 
 install: $(STAMP)
 
@@ -74,6 +74,15 @@ bench-matching: install
 # 100,000 and scoring 1,000,000 synthetic prospects.
 bench-prospects: install
 	$(BIN)/python benchmarks/prospects.py
+
+# Quality dashboard at 200,000 clients, 1,000,000 recommendations and 300,000 reviews; point
+# DATABASE_URL at an empty PostgreSQL database.
+bench-dashboard: install
+	$(BIN)/python benchmarks/dashboard.py
+
+# Book-wide target-market review over 100,000 clients and their holdings.
+bench-review: install
+	$(BIN)/python benchmarks/book_review.py
 
 clean:
 	rm -rf $(VENV) var

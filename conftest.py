@@ -12,6 +12,17 @@ from klantbelang.core.tests.factories import FirmFactory
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Dutch); a request may switch it within the test,
+    never for the next one."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
     """Tasks run in-process during tests, so a test sees the outcome of what it enqueued."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -14,9 +14,11 @@ from klantbelang.advice.api import router as advice_router
 from klantbelang.clients.api import router as clients_router
 from klantbelang.core.api import router as core_router
 from klantbelang.core.errors import DomainError
+from klantbelang.governance.api import router as governance_router
 from klantbelang.matching.api import router as matching_router
 from klantbelang.products.api import router as products_router
 from klantbelang.prospects.api import router as prospects_router
+from klantbelang.quality.api import router as quality_router
 from klantbelang.relationships.api import router as relationships_router
 
 api = NinjaAPI(
@@ -37,6 +39,8 @@ api.add_router("", matching_router)
 api.add_router("", relationships_router)
 api.add_router("", advice_router)
 api.add_router("", prospects_router)
+api.add_router("", quality_router)
+api.add_router("", governance_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

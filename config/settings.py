@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "klantbelang.relationships",
     "klantbelang.advice",
     "klantbelang.prospects",
+    "klantbelang.quality",
+    "klantbelang.governance",
 ]
 
 MIDDLEWARE = [

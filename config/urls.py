@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("klantbelang.relationships.urls")),
     path("", include("klantbelang.advice.urls")),
     path("", include("klantbelang.prospects.urls")),
+    path("", include("klantbelang.quality.urls")),
+    path("", include("klantbelang.governance.urls")),
 ]

@@ -21,6 +21,10 @@ PEOPLE = [
     ("admin@demo.nl", "Adam Meijer", "demo-advies", [Role.ADMIN], [], []),
     ("pension@demo.nl", "Pieter de Boer", "demo-advies", [Role.ADVISER], ["Team Pensioen & Inkomen"],
      [Domain.PENSION, Domain.INCOME_PROTECTION, Domain.INVESTMENT]),
+    ("hypotheek@demo.nl", "Hugo Hendriks", "demo-advies", [Role.ADVISER], ["Team Hypotheek & Wonen"],
+     [Domain.MORTGAGE, Domain.LIFE, Domain.NON_LIFE]),
+    ("inkomen@demo.nl", "Ilse Kramer", "demo-advies", [Role.ADVISER], ["Team Pensioen & Inkomen"],
+     [Domain.PENSION, Domain.INCOME_PROTECTION, Domain.LIFE, Domain.INVESTMENT]),
     ("adviser@other.nl", "Olaf Peeters", "ander-kantoor", [Role.ADVISER], ["Team Antwerpen"],
      [Domain.MORTGAGE, Domain.PENSION]),
 ]

@@ -57,3 +57,15 @@ def run_job(job_id: int) -> Iterator[JobProgress]:
     BackgroundJob.objects.filter(pk=job.pk).update(
         status=BackgroundJob.Status.SUCCEEDED, finished_at=timezone.now()
     )
+
+
+def reporter(progress: JobProgress, *, offset: int = 0, extra: int = 0):
+    """A ``progress(done, total, message)`` callback for plain service code: one phase of a job,
+    with ``offset`` steps before it and ``extra`` after it."""
+
+    def report(done: int, total: int, message: str = "") -> None:
+        if progress.job.total != offset + total + extra:
+            progress.set_total(offset + total + extra)
+        progress.advance(offset + done, message)
+
+    return report

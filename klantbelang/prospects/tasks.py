@@ -1,20 +1,10 @@
 from django_tasks import task
 
+from klantbelang.core.jobs import reporter as _reporter
 from klantbelang.core.jobs import run_job
 from klantbelang.core.models import Firm
 
 TRAINING_STEPS = 7  # five backtest folds, the final fit, storing the model
-
-
-def _reporter(progress, *, offset: int = 0, extra: int = 0):
-    """Progress of one phase of a job: ``offset`` steps came before it, ``extra`` come after."""
-
-    def report(done, total, message=""):
-        if progress.job.total != offset + total + extra:
-            progress.set_total(offset + total + extra)
-        progress.advance(offset + done, message)
-
-    return report
 
 
 def _open_count(firm) -> int:

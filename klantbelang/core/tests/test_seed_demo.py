@@ -13,18 +13,28 @@ def test_seed_demo_loads_every_capability_and_is_idempotent(db, settings):
     from klantbelang.advice.models import AdviceCase, AdviceVersion
     from klantbelang.clients.models import Client
     from klantbelang.products.models import Product
+    from klantbelang.prospects.models import Prospect, ScoringModel
+    from klantbelang.quality.models import MonthlyFigure, QualityGoal
     from klantbelang.relationships.models import Complaint, PeriodicReview, ServiceAgreement
 
     settings.DEMO_DATA_ALLOWED = True
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     counts = {model.__name__: model.objects.count() for model in
-              (User, Client, Product, ServiceAgreement, PeriodicReview, Complaint, AdviceCase, AdviceVersion)}
-    assert counts["User"] == 9
+              (User, Client, Product, ServiceAgreement, PeriodicReview, Complaint, AdviceCase, AdviceVersion,
+               Prospect, ScoringModel, MonthlyFigure, QualityGoal)}
+    assert counts["User"] == 11
     assert counts["Client"] == 551
     assert counts["Product"] == 2420
     assert counts["ServiceAgreement"] == 551
-    assert counts["AdviceCase"] == 10
+    # Ten files in every phase, and two years of released history (its size follows the calendar).
+    assert counts["AdviceCase"] > 400
+    assert {"intake", "inventory", "analysis", "advice", "review", "released"} <= set(
+        AdviceCase.objects.values_list("status", flat=True))
+    assert len({version.released_at.strftime("%Y-%m") for version in AdviceVersion.objects.all()}) >= 24
+    assert counts["Prospect"] == 1190
+    assert counts["ScoringModel"] == 1
+    assert counts["QualityGoal"] == 6
     assert counts["AdviceVersion"] >= 2
     assert set(Complaint.objects.values_list("status", flat=True)) == {
         "received", "acknowledged", "analysed", "resolved", "client_informed"}
@@ -32,7 +42,8 @@ def test_seed_demo_loads_every_capability_and_is_idempotent(db, settings):
     assert Client.objects.get(portal_user__email="client@demo.nl").name == "Huishouden Mulder"
     call_command("seed_demo", stdout=io.StringIO())
     assert {model.__name__: model.objects.count() for model in
-            (User, Client, Product, ServiceAgreement, PeriodicReview, Complaint, AdviceCase, AdviceVersion)} == counts
+            (User, Client, Product, ServiceAgreement, PeriodicReview, Complaint, AdviceCase, AdviceVersion,
+             Prospect, ScoringModel, MonthlyFigure, QualityGoal)} == counts
 
 
 def test_seed_demo_is_refused_without_debug(db, settings):

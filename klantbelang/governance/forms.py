@@ -1,0 +1,46 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from klantbelang.products.models import Product
+
+from .models import ADVISER_CATEGORIES, Category, Signal, Source
+
+
+class ReportForm(forms.Form):
+    product = forms.CharField(label=_("Product code"), max_length=40)
+    category = forms.ChoiceField(label=_("Category"), choices=[(value, Category(value).label)
+                                                               for value in ADVISER_CATEGORIES])
+    description = forms.CharField(label=_("What did you notice?"), widget=forms.Textarea(attrs={"rows": 4}),
+                                  max_length=5000)
+
+    def __init__(self, *args, firm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.firm = firm
+
+    def clean_product(self):
+        code = self.cleaned_data["product"].strip()
+        product = Product.objects.filter(firm=self.firm, code=code).select_related("provider").first()
+        if product is None:
+            raise forms.ValidationError(_("There is no product with this code on our shelf."))
+        return product
+
+
+class TriageForm(forms.Form):
+    status = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        (Signal.Status.ACCEPTED, _("Accept")), (Signal.Status.MERGED, _("Merge into another signal")),
+        (Signal.Status.DISMISSED, _("Dismiss"))])
+    merged_into = forms.IntegerField(label=_("Number of the signal to merge into"), required=False, min_value=1)
+    note = forms.CharField(label=_("Why (required when dismissing)"), widget=forms.Textarea(attrs={"rows": 2}),
+                           required=False, max_length=2000)
+
+
+class SignalFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Signal.Status.choices)
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    product = django_filters.CharFilter(label=_("Product code"), field_name="product__code", lookup_expr="iexact")
+
+    class Meta:
+        model = Signal
+        fields = ["status", "source", "category", "product"]
