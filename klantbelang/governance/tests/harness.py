@@ -27,11 +27,14 @@ API_OBJECTS = {
 
 
 def _report(firm, user):
+    import datetime
+
     from klantbelang.governance.models import DistributorReport
     from klantbelang.products.tests.factories import ProviderFactory
 
-    return DistributorReport.objects.create(firm=firm, provider=ProviderFactory(firm=firm), start="2026-01-01",
-                                            end="2026-06-30", data={"products": [], "signals": [], "unmet_needs": []})
+    return DistributorReport.objects.create(firm=firm, provider=ProviderFactory(firm=firm),
+                                            start=datetime.date(2026, 1, 1), end=datetime.date(2026, 6, 30),
+                                            data={"products": [], "signals": [], "unmet_needs": []})
 
 
 for _name in ("report_detail", "report_json", "report_csv", "report_pdf"):
