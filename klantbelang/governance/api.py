@@ -12,7 +12,7 @@ from klantbelang.core.jobs import start_job
 from klantbelang.products.models import Product
 
 from . import services
-from .models import STAFF, BookReview, Finding, Signal
+from .models import STAFF, BookReview, DistributorReport, Finding, Signal
 from .tasks import run_book_review
 
 router = Router(tags=["governance"])
@@ -157,3 +157,70 @@ def get_review(request, review_id: int):
             "adviser").annotate(clients=Count("client", distinct=True)).order_by("-clients", "adviser")],
         "unmet_needs": list(stored.unmet_needs.values("need_type", "segment", "clients", "needs")),
     }
+
+
+class ReportIn(Schema):
+    provider_id: int
+    start: datetime.date
+    end: datetime.date
+
+
+class ReportOut(Schema):
+    id: int
+    provider_id: int
+    start: datetime.date
+    end: datetime.date
+    sent_at: datetime.datetime | None
+    sent_to: str
+    data: dict
+    responses: list[dict]
+
+    @staticmethod
+    def resolve_responses(obj):
+        return [{"item": answer.item, "text": answer.text, "recorded_at": answer.recorded_at.isoformat()}
+                for answer in obj.responses.all()]
+
+
+class SentIn(Schema):
+    sent_to: str = Field(min_length=1, max_length=200)
+
+
+class ResponseIn(Schema):
+    item: str = Field(max_length=160)
+    text: str = Field(min_length=1, max_length=10000)
+
+
+@router.get("/distributor-reports", response=list[ReportOut], summary="Distributor reports to manufacturers")
+def list_reports(request):
+    _staff(request)
+    return DistributorReport.objects.visible_to(request.auth).prefetch_related("responses")[:100]
+
+
+@router.post("/distributor-reports", response={201: ReportOut}, summary="Make a distributor report")
+def create_report(request, payload: ReportIn):
+    from klantbelang.products.models import Provider
+
+    if not services.can_triage(request.auth):
+        raise PermissionDenied
+    provider = get_object_or_404(Provider.objects.filter(firm=request.auth.firm), pk=payload.provider_id)
+    return 201, services.create_report(firm=request.auth.firm, by=request.auth, provider=provider,
+                                       start=payload.start, end=payload.end)
+
+
+@router.get("/distributor-reports/{int:report_id}", response=ReportOut, summary="One report, with responses")
+def get_report(request, report_id: int):
+    return access(DistributorReport, user=request.auth, pk=report_id)
+
+
+@router.post("/distributor-reports/{int:report_id}/sent", response=ReportOut, summary="Record it as sent")
+def sent(request, report_id: int, payload: SentIn):
+    report = access(DistributorReport, user=request.auth, pk=report_id)
+    return services.mark_sent(report=report, by=request.auth, to=payload.sent_to)
+
+
+@router.post("/distributor-reports/{int:report_id}/responses", response={201: ReportOut},
+             summary="Record the manufacturer's response to one item")
+def respond(request, report_id: int, payload: ResponseIn):
+    report = access(DistributorReport, user=request.auth, pk=report_id)
+    services.record_response(report=report, by=request.auth, item=payload.item, text=payload.text)
+    return 201, report

@@ -48,4 +48,43 @@ def seed(context: dict) -> None:
             services.triage(signal=deviation, by=manager, status="merged", merged_into=target,
                             note="Dezelfde oorzaak als de bevinding van de boekcontrole.")
             break
-    context["stdout"].write("Product governance: signals of every source, a finished book-wide review.")
+    _reports(firm, manager)
+    from klantbelang.quality.services import refresh
+
+    refresh(firm)  # the dashboard's product-governance module counts the answered report items
+    context["stdout"].write("Product governance: signals of every source, a finished book-wide review, two "
+                            "distributor reports with responses.")
+
+
+RESPONSES = [
+    "Dank voor de terugkoppeling. We verfijnen de doelgroep in de volgende productreview (Q1) en sturen de "
+    "nieuwe EMT zodra die er is.",
+    "We herkennen dit; de voorwaarden worden herschreven in begrijpelijke taal. Een concept volgt voor uw "
+    "klantpanel.",
+]
+
+
+def _reports(firm, manager) -> None:
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from klantbelang.products.models import Provider
+
+    today = timezone.localdate()
+    start = today.replace(year=today.year - 1)
+    from . import reports
+
+    busiest = (Provider.objects.filter(firm=firm, products__recommendations__isnull=False)
+               .annotate(count=Count("products__recommendations")).order_by("-count", "name")[:8])
+    def worth_reporting(data):
+        return data["signals"] or any(item["advised"] is not None for item in data["products"])
+
+    # The two busiest providers with something to show above the minimum group.
+    chosen = [provider for provider in busiest
+              if worth_reporting(reports.build(firm=firm, provider=provider, start=start, end=today))][:2]
+    for provider, answer in zip(chosen, RESPONSES, strict=False):
+        report = services.create_report(firm=firm, by=manager, provider=provider, start=start, end=today)
+        report = services.mark_sent(report=report, by=manager, to=f"productgovernance@{provider.pk}.example.nl")
+        shown = [item for item in report.data["products"] if item["advised"] is not None] + report.data["signals"]
+        for item in shown[:2]:
+            services.record_response(report=report, by=manager, item=item["item"], text=answer)

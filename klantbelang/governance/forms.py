@@ -44,3 +44,29 @@ class SignalFilter(django_filters.FilterSet):
     class Meta:
         model = Signal
         fields = ["status", "source", "category", "product"]
+
+
+class DistributorReportForm(forms.Form):
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=None)
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, firm, **kwargs):
+        from klantbelang.products.models import Provider
+
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.filter(firm=firm).order_by("name")
+
+
+class SentForm(forms.Form):
+    sent_to = forms.CharField(label=_("Sent to"), max_length=200)
+
+
+class ResponseForm(forms.Form):
+    item = forms.ChoiceField(label=_("Item"), choices=())
+    text = forms.CharField(label=_("The manufacturer's response"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=10000)
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = items

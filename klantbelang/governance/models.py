@@ -174,3 +174,47 @@ class UnmetNeed(NeedLabels, models.Model):
 
     def __str__(self):
         return f"{self.need_type} / {self.segment}: {self.clients}"
+
+
+class DistributorReport(models.Model):
+    """What the firm reports back to one manufacturer for a period (IDD POG art. 11, PARP): a frozen
+    set of aggregates in which no group smaller than five clients is shown."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="distributor_reports")
+    provider = models.ForeignKey("products.Provider", on_delete=models.CASCADE, related_name="distributor_reports",
+                                 verbose_name=_("provider"))
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    data = models.JSONField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_to = models.CharField(_("sent to"), max_length=200, blank=True)
+
+    objects = GovernanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="report_period_valid"),
+                       models.CheckConstraint(condition=Q(sent_at__isnull=True) | ~Q(sent_to=""),
+                                              name="report_sent_has_recipient")]
+
+    def __str__(self):
+        return f"{self.provider} {self.start}–{self.end}"
+
+
+class ReportResponse(models.Model):
+    """The manufacturer's answer to one item of a report, as the firm received it."""
+
+    report = models.ForeignKey(DistributorReport, on_delete=models.CASCADE, related_name="responses")
+    item = models.CharField(_("item"), max_length=160)
+    text = models.TextField(_("response"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.report_id} {self.item}"

@@ -183,3 +183,64 @@ def book_review(*, firm, by=None, today: datetime.date | None = None, progress=N
                  changes={"outside": {"before": None, "after": stored.outside},
                           "unmet": {"before": None, "after": stored.unmet}})
     return stored
+
+
+# Distributor reports ------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_report(*, firm, by, provider, start: datetime.date, end: datetime.date):
+    from . import reports
+    from .models import DistributorReport
+
+    if not can_triage(by) or by.firm != firm:
+        raise PermissionDenied
+    if provider.firm_id != firm.pk:
+        raise ValidationError({"provider": _("Choose a provider of this firm.")})
+    if end < start:
+        raise ValidationError({"end": _("The end of the period lies after its start.")})
+    report = DistributorReport.objects.create(firm=firm, provider=provider, start=start, end=end, created_by=by,
+                                              data=reports.build(firm=firm, provider=provider, start=start, end=end))
+    record_audit(actor=by, action="distributor_report.created", obj=report,
+                 changes={"provider": {"before": None, "after": provider.name}})
+    return report
+
+
+@transaction.atomic
+def mark_sent(*, report, by, to: str):
+    from .models import DistributorReport
+
+    if not can_triage(by) or by.firm is None or by.firm.pk != report.firm_id:
+        raise PermissionDenied
+    report = DistributorReport.objects.select_for_update().get(pk=report.pk)
+    if report.sent_at is not None:
+        raise ValidationError({"sent_to": _("This report was sent already.")})
+    if not to.strip():
+        raise ValidationError({"sent_to": _("Say to whom the report was sent.")})
+    report.sent_at, report.sent_to = timezone.now(), to.strip()[:200]
+    report.save(update_fields=["sent_at", "sent_to"])
+    record_audit(actor=by, action="distributor_report.sent", obj=report,
+                 changes={"sent_to": {"before": None, "after": report.sent_to}})
+    return report
+
+
+@transaction.atomic
+def record_response(*, report, by, item: str, text: str):
+    from . import reports
+    from .models import ReportResponse
+
+    if not can_triage(by) or by.firm is None or by.firm.pk != report.firm_id:
+        raise PermissionDenied
+    report = report.__class__.objects.get(pk=report.pk)  # as stored now, not as passed
+    errors = {}
+    if item not in dict(reports.items(report.data)):
+        errors["item"] = _("Choose an item of this report.")
+    if not text.strip():
+        errors["text"] = _("Write down the manufacturer's response.")
+    if report.sent_at is None:
+        errors["item"] = _("Record responses once the report was sent.")
+    if errors:
+        raise ValidationError(errors)
+    response = ReportResponse.objects.create(report=report, item=item, text=text.strip()[:10000], recorded_by=by)
+    record_audit(actor=by, action="distributor_report.response", obj=report,
+                 changes={"item": {"before": None, "after": item}})
+    return response

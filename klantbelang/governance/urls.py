@@ -12,4 +12,9 @@ urlpatterns = [
     path("governance/reviews/", views.review_list, name="review_list"),
     path("governance/reviews/start/", views.review_start, name="review_start"),
     path("governance/reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("governance/reports/", views.report_list, name="report_list"),
+    path("governance/reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("governance/reports/<int:pk>/report.json", views.report_json, name="report_json"),
+    path("governance/reports/<int:pk>/report.csv", views.report_csv, name="report_csv"),
+    path("governance/reports/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
 ]

@@ -1,7 +1,11 @@
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,10 +13,11 @@ from django.views.decorators.http import require_POST
 from klantbelang.core.access import access
 from klantbelang.core.forms import add_service_errors
 from klantbelang.core.jobs import start_job
+from klantbelang.core.spreadsheets import safe_cell
 
-from . import services
-from .forms import ReportForm, SignalFilter, TriageForm
-from .models import STAFF, BookReview, Finding, Signal
+from . import reports, services
+from .forms import DistributorReportForm, ReportForm, ResponseForm, SentForm, SignalFilter, TriageForm
+from .models import STAFF, BookReview, DistributorReport, Finding, Signal
 from .tasks import run_book_review
 
 
@@ -110,3 +115,103 @@ def review_detail(request, pk):
         "findings": findings.select_related("client", "product", "adviser", "follow_up")[:200],
         "unmet": stored.unmet_needs.all()[:100],
     })
+
+
+# Distributor reports ------------------------------------------------------------------------------
+
+def report_list(request):
+    _staff(request)
+    form = DistributorReportForm(request.POST or None, firm=request.firm)
+    if request.method == "POST":
+        if not services.can_triage(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                report = services.create_report(firm=request.firm, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("governance:report_detail", pk=report.pk)
+    return TemplateResponse(request, "governance/report_list.html", {
+        "reports": DistributorReport.objects.visible_to(request.user).select_related("provider")[:100],
+        "form": form, "can_create": services.can_triage(request.user)})
+
+
+def _report(request, pk):
+    return access(DistributorReport, user=request.user, pk=pk,
+                  queryset=DistributorReport.objects.select_related("provider", "firm", "created_by"))
+
+
+def report_detail(request, pk):
+    report = _report(request, pk)
+    choices = reports.items(report.data)
+    sent_form = SentForm(request.POST if "sent_to" in request.POST else None)
+    response_form = ResponseForm(request.POST if "text" in request.POST else None, items=choices)
+    if request.method == "POST":
+        if not services.can_triage(request.user):
+            raise PermissionDenied
+        try:
+            if sent_form.is_bound and sent_form.is_valid():
+                services.mark_sent(report=report, by=request.user, to=sent_form.cleaned_data["sent_to"])
+                messages.success(request, _("The report is recorded as sent."))
+                return redirect("governance:report_detail", pk=report.pk)
+            if response_form.is_bound and response_form.is_valid():
+                services.record_response(report=report, by=request.user, **response_form.cleaned_data)
+                messages.success(request, _("The response was recorded."))
+                return redirect("governance:report_detail", pk=report.pk)
+        except ValidationError as error:
+            add_service_errors(response_form if response_form.is_bound else sent_form, error)
+    labels = dict(choices)
+    return TemplateResponse(request, "governance/report_detail.html", {
+        "report": report, "data": report.data, "sent_form": sent_form, "response_form": response_form,
+        "responses": [(labels.get(answer.item, answer.item), answer)
+                      for answer in report.responses.select_related("recorded_by")],
+        "can_manage": services.can_triage(request.user)})
+
+
+def report_json(request, pk):
+    report = _report(request, pk)
+    response = JsonResponse({**report.data, "sent_at": report.sent_at.isoformat() if report.sent_at else None,
+                             "responses": [{"item": item.item, "text": item.text, "recorded_at":
+                                            item.recorded_at.isoformat()} for item in report.responses.all()]},
+                            json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="distributor-report-{report.pk}.json"'
+    return response
+
+
+def report_csv(request, pk):
+    report = _report(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="distributor-report-{report.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["item", "what", "advised", "within_target", "outside_target", "review_findings", "signals",
+                     "clients", "deviation_reasons", "responses"])
+    answers: dict = {}
+    for item in report.responses.all():
+        answers.setdefault(item.item, []).append(item.text)
+    shown = lambda value: "" if value is None else value  # noqa: E731 - suppressed cells stay empty
+    for product in report.data["products"]:
+        writer.writerow([product["item"], safe_cell(f"{product['code']} {product['name']}"),
+                         shown(product["advised"]), shown(product["within_target"]), shown(product["outside_target"]),
+                         shown(product["review_findings"]), "", "", safe_cell(" | ".join(product["deviation_reasons"])),
+                         safe_cell(" | ".join(answers.get(product["item"], [])))])
+    for signal in report.data["signals"]:
+        writer.writerow([signal["item"], f"{signal['category']} ({signal['source']})", "", "", "", "",
+                         signal["signals"], shown(signal["clients"]), "",
+                         safe_cell(" | ".join(answers.get(signal["item"], [])))])
+    for need in report.data["unmet_needs"]:
+        writer.writerow([need["item"], f"{need['need_type']} / {need['segment']}", "", "", "", "", "",
+                         need["clients"], "", safe_cell(" | ".join(answers.get(need["item"], [])))])
+    return response
+
+
+def report_pdf(request, pk):
+    from weasyprint import HTML
+
+    report = _report(request, pk)
+    html = render_to_string("governance/report_print.html", {"report": report, "data": report.data},
+                            request=request)
+    response = HttpResponse(HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="distributor-report-{report.pk}.pdf"'
+    return response

@@ -56,6 +56,8 @@ METRICS = [
     Metric("fee_estimate_gap", Module.FEES, _("Difference between estimated and actual hours"), "share", "down"),
     Metric("prospect_hours_lost", Module.PROSPECT_TIME,
            _("Adviser hours on prospects that did not become lasting clients"), "share", "down"),
+    Metric("report_items_answered", Module.GOVERNANCE, _("Items of sent distributor reports that the maker answered"),
+           "share"),
     # Context for the pressure signals (never shown as a goal).
     Metric("releases", "", _("Released advice files"), "count", ""),
     Metric("releases_period_end", "", _("Released in the last days of a month"), "share", ""),
@@ -257,6 +259,16 @@ def compute(firm, *, start: datetime.date, end: datetime.date, today: datetime.d
             cell[0] += minutes_spent / 60
     for (user, month), (hours_lost, hours) in prospect_time.items():
         out["prospect_hours_lost"].append((user, month, hours_lost, hours))
+
+    # Product governance (the firm's, not an adviser's): items of the distributor reports sent in
+    # the month that the manufacturer answered.
+    from klantbelang.governance.models import DistributorReport
+    from klantbelang.governance.reports import items as report_items
+
+    for report in DistributorReport.objects.filter(firm=firm, sent_at__date__gte=start,
+                                                   sent_at__date__lte=end).prefetch_related("responses"):
+        answered = len({response.item for response in report.responses.all()})
+        out["report_items_answered"].append((None, _month(report.sent_at), answered, len(report_items(report.data))))
 
     # Replacements: a product recommended for a need that the same client got a product for
     # within the 24 months before.

@@ -28,6 +28,7 @@ RULES = {
     Module.CLIENT_VOICE: Rule("satisfaction", (3.0, 3.5, 4.0, 4.5)),
     Module.FEES: Rule("fee_estimate_gap", (0.6, 0.4, 0.25, 0.1), better="down"),
     Module.PROSPECT_TIME: Rule("prospect_hours_lost", (0.8, 0.65, 0.5, 0.35), better="down"),
+    Module.GOVERNANCE: Rule("report_items_answered", (0.2, 0.4, 0.6, 0.8)),
 }
 
 
@@ -47,10 +48,7 @@ def _shown(metric: str, value: float) -> str:
 
 def score(module: str, figures: dict[str, float | None], *, file_checks: tuple[int, int] = (0, 0)) -> Score:
     """``figures``: metric → value for the period; ``file_checks``: (checked, with findings)."""
-    rule = RULES.get(module)
-    if rule is None:
-        return Score(None, _("No data yet: signals count here once they are sent to their makers in distributor "
-                             "reports."))
+    rule = RULES[module]
     value = figures.get(rule.metric)
     label = str(BY_SLUG[rule.metric].label).lower()
     if value is None:

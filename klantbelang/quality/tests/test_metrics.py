@@ -4,6 +4,7 @@ dashboard's reading (so the pre-aggregation is what is tested)."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from klantbelang.clients.tests.factories import household
 from klantbelang.prospects.tests.factories import prospect
@@ -172,3 +173,23 @@ def test_nothing_counts_sales_per_adviser():
             for field in model._meta.get_fields():
                 assert not any(word in field.name for word in ("sales_target", "quota", "revenue", "turnover")), (
                     model, field.name)
+
+
+def test_report_items_answered(firm, manager):
+    from klantbelang.governance import services as governance
+    from klantbelang.governance.models import DistributorReport
+    from klantbelang.products.tests.factories import ProviderFactory
+
+    report = DistributorReport.objects.create(
+        firm=firm, provider=ProviderFactory(firm=firm), start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 9, 30), data={"products": [{"item": "product:A", "code": "A", "name": "A"},
+                                                           {"item": "product:B", "code": "B", "name": "B"}],
+                                              "signals": [{"item": "signal:cost:adviser", "category": "cost",
+                                                           "source": "adviser"}], "unmet_needs": []})
+    governance.mark_sent(report=report, by=manager, to="maker@example.nl")
+    governance.record_response(report=report, by=manager, item="product:A", text="Komt goed.")
+    governance.record_response(report=report, by=manager, item="product:A", text="Nog een aanvulling.")
+    today = timezone.localdate()
+    services.refresh(firm, months=2, today=today)
+    data = services.dashboard(firm, scope=services.Scope("firm", ""), start=services.month_start(today), end=today)
+    assert data["values"]["report_items_answered"] == pytest.approx(1 / 3)  # one of three items, answered twice

@@ -42,6 +42,8 @@ def test_prospect_time_rule_boundaries():
 def test_no_data_and_governance():
     assert scores.score("advice_fit", {}).value is None
     assert scores.score("governance", {"anything": 1}).value is None
+    assert scores.score("governance", {"report_items_answered": 0.6}).value == 4
+    assert scores.score("governance", {"report_items_answered": 0.19}).value == 1
 
 
 def _sums(**groups):
