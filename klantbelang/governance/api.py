@@ -3,6 +3,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -139,8 +140,9 @@ def list_reviews(request):
 def start_review(request):
     if not services.can_triage(request.auth):
         raise PermissionDenied
-    job = start_job(firm=request.auth.firm, by=request.auth, kind="book_review", title="Book-wide review",
-                    task=run_book_review, firm_id=request.auth.firm.pk, user_id=request.auth.pk)
+    job = start_job(firm=request.auth.firm, by=request.auth, kind="book_review",
+                    title=_("Book-wide target-market review"), task=run_book_review, firm_id=request.auth.firm.pk,
+                    user_id=request.auth.pk)
     return 202, {"job_id": job.pk}
 
 

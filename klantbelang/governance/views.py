@@ -133,7 +133,8 @@ def report_list(request):
             else:
                 return redirect("governance:report_detail", pk=report.pk)
     return TemplateResponse(request, "governance/report_list.html", {
-        "reports": DistributorReport.objects.visible_to(request.user).select_related("provider")[:100],
+        "reports": DistributorReport.objects.visible_to(request.user).select_related("provider").annotate(
+            answered=Count("responses"))[:100],
         "form": form, "can_create": services.can_triage(request.user)})
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -11,7 +12,6 @@ from pydantic import Field
 from klantbelang.accounts.models import User
 from klantbelang.core.access import access
 from klantbelang.core.jobs import start_job
-from klantbelang.core.needs import NeedType
 
 from . import scoring, services
 from .models import Campaign, LostReason, Prospect, ServiceScope, Source, Stage
@@ -277,11 +277,7 @@ def _firm_object(model, request, pk):
 
 
 def _needs(needs: list[str]) -> list[str]:
-    from django.core.exceptions import ValidationError
-
-    unknown = [need for need in needs if need not in NeedType.values]
-    if unknown:
-        raise ValidationError({"stated_needs": f"unknown needs: {', '.join(unknown)}"})
+    """Each need once; the service says which needs it does not know."""
     return list(dict.fromkeys(needs))
 
 
@@ -382,8 +378,8 @@ def _score(prospect: Prospect) -> dict:
     why = ""
     if model is None:
         history = scoring.history(firm, today=timezone.localdate())
-        why = (f"too little history: {history['positives']} lasting clients and {history['negatives']} others "
-               f"among the closed prospects; at least {history['minimum']} of each are needed")
+        why = _("Too little history to train a score: %(positives)s prospects became lasting clients and "
+                "%(negatives)s did not; at least %(minimum)s of each are needed.") % history
     return {"score": prospect.score, "override_score": prospect.override_score,
             "override_reason": prospect.override_reason, "shown": prospect.shown_score,
             "factors": prospect.score_factors, "scored_at": prospect.scored_at,
@@ -470,7 +466,7 @@ def report(request, period: Query[Period]):
     if end < start:
         from django.core.exceptions import ValidationError
 
-        raise ValidationError({"end": "the end of the period lies before its start"})
+        raise ValidationError({"end": _("The end of the period lies after its start.")})
     data = marketing_report(firm=request.auth.firm, start=start, end=end, today=today)
     codes = dict(LostReason.objects.filter(firm=request.auth.firm).values_list("pk", "code"))
     hourly = data["hourly_cost"]
@@ -498,8 +494,8 @@ def train(request):
     _marketing(request)
     firm = request.auth.firm
     if not scoring.history(firm, today=timezone.localdate())["enough"]:
-        raise scoring.InsufficientHistory("too little history to train a score")
-    job = start_job(firm=firm, by=request.auth, kind="prospect_score_training", title="Train the score",
+        raise scoring.InsufficientHistory(_("Too little history to train a score yet."))
+    job = start_job(firm=firm, by=request.auth, kind="prospect_score_training", title=_("Train the score"),
                     task=train_score, firm_id=firm.pk, user_id=request.auth.pk)
     return 202, {"job_id": job.pk}
 
@@ -510,7 +506,7 @@ def rescore_all(request):
     _marketing(request)
     firm = request.auth.firm
     if scoring.current_model(firm) is None:
-        raise scoring.InsufficientHistory("there is no trained score yet")
-    job = start_job(firm=firm, by=request.auth, kind="prospect_rescore", title="Recompute scores", task=rescore,
+        raise scoring.InsufficientHistory(_("There is no trained score yet."))
+    job = start_job(firm=firm, by=request.auth, kind="prospect_rescore", title=_("Recompute scores"), task=rescore,
                     firm_id=firm.pk)
     return 202, {"job_id": job.pk}

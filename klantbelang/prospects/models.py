@@ -306,19 +306,26 @@ class Prospect(models.Model):
 
     def outcome(self, today: datetime.date) -> bool | None:
         """True: became a client and still was one 12 months later; False: did not; None: not known yet."""
-        if self.stage.kind == StageKind.LOST:
-            return False
-        if self.won_on is None:
-            return None
-        if self.ended_on is not None and (self.ended_on - self.won_on).days < RETENTION_DAYS:
-            return False
-        if (today - self.won_on).days >= RETENTION_DAYS:
-            return True
-        return None
+        return {"lasting": True, "lost": False, "left_within_year": False}.get(
+            classify(kind=self.stage.kind, won_on=self.won_on, ended_on=self.ended_on, today=today))
 
     @property
     def need_labels(self) -> list[str]:
         return [str(NeedType(need).label) for need in self.stated_needs if need in NeedType.values]
+
+
+def classify(*, kind: str, won_on, ended_on, today: datetime.date) -> str:
+    """lasting / left_within_year / not_yet_known (won less than a year ago) / lost / open: the one
+    definition of "became a client and stayed" for the score, the reports and the dashboard."""
+    if kind == StageKind.LOST:
+        return "lost"
+    if won_on is None:
+        return "open"
+    if ended_on is not None and (ended_on - won_on).days < RETENTION_DAYS:
+        return "left_within_year"
+    if (today - won_on).days >= RETENTION_DAYS:
+        return "lasting"
+    return "not_yet_known"
 
 
 class StageChange(models.Model):

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from .models import RETENTION_DAYS, Campaign, LostReason, Prospect, ProspectTime, ServiceScope, Source, StageKind
+from .models import Campaign, LostReason, Prospect, ProspectTime, ServiceScope, Source, classify
 
 
 @dataclass
@@ -51,19 +51,6 @@ class Line:
     def lasting_rate(self) -> float | None:
         decided = self.lasting + self.left_within_year + self.lost
         return round(self.lasting / decided, 3) if decided else None
-
-
-def classify(*, kind: str, won_on, ended_on, today: datetime.date) -> str:
-    """lasting / left_within_year / not_yet_known (won less than a year ago) / lost / open."""
-    if kind == StageKind.LOST:
-        return "lost"
-    if won_on is None:
-        return "open"
-    if ended_on is not None and (ended_on - won_on).days < RETENTION_DAYS:
-        return "left_within_year"
-    if (today - won_on).days >= RETENTION_DAYS:
-        return "lasting"
-    return "not_yet_known"
 
 
 def summarise(records, *, by: str, labels: dict, today: datetime.date, costs: dict | None = None) -> list[Line]:

@@ -2,6 +2,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -77,7 +78,7 @@ def dashboard(request, query: Query[DashboardQuery]):
     start = services.month_start(query.start or services.month_start(today, 11))
     end = min(query.end or today, today)
     if end < start:
-        raise ValidationError({"end": "the end of the period lies before its start"})
+        raise ValidationError({"end": _("The end of the period lies after its start.")})
     scope = services.scope_for(user, team_id=query.team_id, adviser_id=query.adviser_id)
     data = services.dashboard(user.firm, scope=scope, start=start, end=end)
     only = scope.advisers if scope.level != "firm" else None
@@ -103,6 +104,6 @@ def refresh(request):
     user = request.auth
     if not user.has_any_role({Role.MANAGER, Role.ADMIN}):
         raise PermissionDenied
-    job = start_job(firm=user.firm, by=user, kind="quality_refresh", title="Recompute the dashboard",
+    job = start_job(firm=user.firm, by=user, kind="quality_refresh", title=_("Recompute the dashboard"),
                     task=refresh_figures, firm_id=user.firm.pk)
     return 202, {"job_id": job.pk}

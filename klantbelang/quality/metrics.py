@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Module
 
-RETENTION_DAYS = 365
 PERIOD_END_DAYS = 3  # the last three days of a month count as "period end"
 REPLACEMENT_WINDOW_DAYS = 730
 
@@ -102,7 +101,7 @@ def compute(firm, *, start: datetime.date, end: datetime.date, today: datetime.d
     """Every metric's rows for months start..end (stock metrics for ``today``'s month only)."""
     from klantbelang.advice.models import Recommendation, Review, TimeEntry
     from klantbelang.clients.models import Client
-    from klantbelang.prospects.models import ProspectTime, StageKind
+    from klantbelang.prospects.models import ProspectTime, classify
     from klantbelang.relationships.models import Complaint, Obligation, PeriodicReview, Survey
 
     out: dict[str, list] = defaultdict(list)
@@ -255,7 +254,7 @@ def compute(firm, *, start: datetime.date, end: datetime.date, today: datetime.d
             .iterator(chunk_size=5000)):
         cell = prospect_time[(user, _month(on))]
         cell[1] += minutes_spent / 60
-        if kind == StageKind.LOST or (ended_on is not None and (ended_on - won_on).days < RETENTION_DAYS):
+        if classify(kind=kind, won_on=won_on, ended_on=ended_on, today=today) in ("lost", "left_within_year"):
             cell[0] += minutes_spent / 60
     for (user, month), (hours_lost, hours) in prospect_time.items():
         out["prospect_hours_lost"].append((user, month, hours_lost, hours))
