@@ -6,18 +6,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klantbelang.core.models import Firm
+from klantbelang.core.models import Firm, FirmScopedQuerySet
 from klantbelang.core.roles import Role
 
 STAFF = frozenset({Role.ADVISER, Role.REVIEWER, Role.MANAGER, Role.ADMIN})
 
 
-class GovernanceQuerySet(models.QuerySet):
+class GovernanceQuerySet(FirmScopedQuerySet):
     def visible_to(self, user):
         """The firm's staff who work on files (advisers, reviewers, managers, admins)."""
-        if not user.is_authenticated or user.firm is None or not user.has_any_role(STAFF):
+        if not (user.is_authenticated and user.has_any_role(STAFF)):
             return self.none()
-        return self.filter(firm=user.firm)
+        return super().visible_to(user)
 
 
 class Source(models.TextChoices):

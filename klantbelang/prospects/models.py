@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klantbelang.clients.models import Client
 from klantbelang.core.i18n import language_key
-from klantbelang.core.models import Firm
+from klantbelang.core.models import Firm, FirmScopedQuerySet
 from klantbelang.core.needs import NeedType
 from klantbelang.core.roles import Role
 
@@ -19,11 +19,11 @@ PIPELINE_ROLES = frozenset({Role.ADVISER, Role.MARKETING, Role.MANAGER, Role.ADM
 RETENTION_DAYS = 365
 
 
-class PipelineQuerySet(models.QuerySet):
+class PipelineQuerySet(FirmScopedQuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated or user.firm is None or not user.has_any_role(PIPELINE_ROLES):
+        if not (user.is_authenticated and user.has_any_role(PIPELINE_ROLES)):
             return self.none()
-        return self.filter(firm=user.firm)
+        return super().visible_to(user)
 
 
 class Channel(models.TextChoices):

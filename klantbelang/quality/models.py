@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klantbelang.core.models import Firm
+from klantbelang.core.models import Firm, FirmScopedQuerySet
 from klantbelang.core.roles import Role
 
 
@@ -22,12 +22,12 @@ class Module(models.TextChoices):
     GOVERNANCE = "governance", _("Product governance")
 
 
-class QualityQuerySet(models.QuerySet):
+class QualityQuerySet(FirmScopedQuerySet):
     def visible_to(self, user):
         """Managers and admins see the firm; an adviser only their own figures."""
-        if not user.is_authenticated or user.firm is None:
-            return self.none()
-        rows = self.filter(firm=user.firm)
+        rows = super().visible_to(user)
+        if not user.is_authenticated:
+            return rows
         if user.has_any_role({Role.MANAGER, Role.ADMIN}):
             return rows
         if user.has_role(Role.ADVISER):
