@@ -9,6 +9,7 @@ every row of that object's model.
 """
 
 import datetime
+import io
 import itertools
 import json
 import re
@@ -16,6 +17,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from pypdf import PdfReader
 
 from klantbelang.accounts.tests.factories import member
 from klantbelang.clients.models import Client
@@ -108,7 +110,8 @@ def _check(response, where) -> list[str]:
         return []
     content = response.content
     if content.startswith(b"%PDF"):
-        return []  # rendered from the same template as the page, which is checked
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+        return [f"{where}: {match}" for match in IDENTITY.findall(text)]
     text = content.decode()
     problems = [f"{where}: {match}" for match in IDENTITY.findall(text)]
     if response["Content-Type"].startswith("application/json"):
