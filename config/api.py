@@ -15,6 +15,7 @@ from klantbelang.clients.api import router as clients_router
 from klantbelang.core.api import router as core_router
 from klantbelang.core.errors import DomainError
 from klantbelang.governance.api import router as governance_router
+from klantbelang.governance.dialogue_api import router as dialogue_router
 from klantbelang.matching.api import router as matching_router
 from klantbelang.products.api import router as products_router
 from klantbelang.prospects.api import router as prospects_router
@@ -41,6 +42,7 @@ api.add_router("", advice_router)
 api.add_router("", prospects_router)
 api.add_router("", quality_router)
 api.add_router("", governance_router)
+api.add_router("", dialogue_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

@@ -33,6 +33,8 @@ class SignalOut(Schema):
     merged_into_id: int | None
     triage_note: str
     created_at: datetime.datetime
+    shared_with_id: int | None
+    shared_at: datetime.datetime | None
 
     @staticmethod
     def resolve_product_code(obj):

@@ -70,3 +70,52 @@ class ResponseForm(forms.Form):
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = items
+
+
+class ReportPeriodForm(forms.Form):
+    """A distributor report covers a whole calendar quarter or year (see ``services.create_report``)."""
+
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    period = forms.TypedChoiceField(label=_("Period"), coerce=int, choices=[
+        (0, _("The whole year")), (1, _("First quarter")), (2, _("Second quarter")), (3, _("Third quarter")),
+        (4, _("Fourth quarter"))])
+
+    def __init__(self, *args, firm, **kwargs):
+        from klantbelang.products.models import Provider
+
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.filter(firm=firm).order_by("name")
+
+
+class ShareForm(forms.Form):
+    summary = forms.CharField(label=_("Summary for the manufacturer"), widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=5000, help_text=_("What the manufacturer's product developers read. "
+                                                           "No names, addresses or numbers of clients."))
+    provider = forms.ModelChoiceField(label=_("Share with"), queryset=None, required=False,
+                                      help_text=_("Only for a signal about a need; a product's signal goes to "
+                                                  "its provider."))
+
+    def __init__(self, *args, firm, **kwargs):
+        from klantbelang.products.models import Provider
+
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.filter(firm=firm).order_by("name")
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class LinkDeveloperForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Product developer"), queryset=None)
+    provider = forms.ModelChoiceField(label=_("Works for"), queryset=None)
+
+    def __init__(self, *args, firm, **kwargs):
+        from klantbelang.accounts.models import User
+        from klantbelang.products.models import Provider
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(memberships__firm=firm,
+                                                           memberships__role="product_developer").distinct()
+        self.fields["provider"].queryset = Provider.objects.filter(firm=firm).order_by("name")

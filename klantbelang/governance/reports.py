@@ -5,14 +5,20 @@ Schema ``klantbelang.distributor-report/1`` (the JSON export; CSV and PDF show t
     {"schema", "firm", "provider", "start", "end", "minimum_group",
      "products": [{"item", "code", "name", "category", "advised": n|null, "within_target": n|null,
                    "outside_target": n|null, "deviation_reasons": [text], "review_findings": n|null}],
-     "signals": [{"item", "category", "source", "signals": n, "clients": n|null}],
+     "signals": [{"item", "category", "source", "signals": n|null, "clients": n|null}],
      "unmet_needs": [{"item", "need_type", "segment", "clients": n|null}]}
 
 Every count of clients below ``minimum_group`` (5) is null: a manufacturer never sees a group it
 could recognise. A product's within/outside split is only shown when both halves are large
 enough, so that one cannot be derived from the total and the other; totals across products are
-not given for the same reason. Deviation reasons are the advisers' own words and are shown only
-for products with at least five deviations.
+not given for the same reason. A category of signals shows neither its number of signals nor
+its clients when fewer than five clients are concerned (a complaint is one client). Deviation
+reasons are the advisers' own words, shown only for products with at least five deviations and
+with the names of the clients concerned, e-mail addresses and long numbers replaced by "[…]".
+
+A report covers a whole calendar quarter or a whole calendar year, and two reports to the same
+provider never overlap (``services.create_report``): with nested periods a manufacturer could
+subtract one report from another and uncover a group below five.
 """
 
 import datetime
@@ -20,7 +26,9 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
 
-MINIMUM_GROUP = 5
+from . import privacy
+from .models import MINIMUM_GROUP
+
 SCHEMA = "klantbelang.distributor-report/1"
 
 
@@ -42,11 +50,16 @@ def build(*, firm, provider, start: datetime.date, end: datetime.date) -> dict:
         within=Count("case__client", distinct=True, filter=Q(eligible=True)),
         outside=Count("case__client", distinct=True, filter=Q(eligible=False)))}
     reasons: dict = defaultdict(list)
-    for product_id, reason in Recommendation.objects.filter(
+    clients: dict = defaultdict(set)
+    for product_id, client_id, reason in Recommendation.objects.filter(
             product__in=products, eligible=False, case__versions__number=1,
             case__versions__released_at__date__gte=start, case__versions__released_at__date__lte=end).exclude(
-            deviation_reason="").values_list("product", "deviation_reason"):
+            deviation_reason="").values_list("product", "case__client", "deviation_reason"):
         reasons[product_id].append(reason)
+        clients[product_id].add(client_id)
+    for product_id in [key for key, texts in reasons.items() if len(texts) >= MINIMUM_GROUP]:
+        names = privacy.client_names(clients[product_id])
+        reasons[product_id] = [privacy.redact(text, names=names) for text in reasons[product_id]]
     latest = BookReview.objects.filter(firm=firm, started_at__date__gte=start, started_at__date__lte=end).first()
     findings = dict(Finding.objects.filter(review=latest, product__in=products).values("product").annotate(
         clients=Count("client", distinct=True)).values_list("product", "clients")) if latest else {}
@@ -67,9 +80,10 @@ def build(*, firm, provider, start: datetime.date, end: datetime.date) -> dict:
                                       created_at__date__lte=end).exclude(status=Signal.Status.DISMISSED)
                 .exclude(status=Signal.Status.MERGED).values("category", "source")
                 .annotate(signals=Count("pk"), clients=Sum("clients")).order_by("category", "source")):
+        shown = _shown(row["clients"] or 0)
         signal_items.append({"item": f"signal:{row['category']}:{row['source']}", "category": row["category"],
-                             "source": row["source"], "signals": row["signals"],
-                             "clients": _shown(row["clients"] or 0)})
+                             "source": row["source"], "signals": row["signals"] if shown is not None else None,
+                             "clients": shown})
     needs = {need for product in products for need in (product.needs_served or [])}
     unmet_items = []
     if latest is not None:

@@ -57,6 +57,8 @@ def triage(*, signal: Signal, by, status: str, note: str = "", merged_into: Sign
     if merged_into is not None:
         merged_into = Signal.objects.select_for_update().get(pk=merged_into.pk)  # its state now, not as passed
     errors = {}
+    if signal.shared_at is not None:
+        errors["status"] = _("This signal was shared with the manufacturer; its triage stands.")
     if status not in (Signal.Status.ACCEPTED, Signal.Status.MERGED, Signal.Status.DISMISSED):
         errors["status"] = _("Accept, merge or dismiss.")
     if status == Signal.Status.DISMISSED and not note.strip():
@@ -198,11 +200,41 @@ def create_report(*, firm, by, provider, start: datetime.date, end: datetime.dat
         raise ValidationError({"provider": _("Choose a provider of this firm.")})
     if end < start:
         raise ValidationError({"end": _("The end of the period lies after its start.")})
+    if not reporting_period(start, end):
+        raise ValidationError({"start": _("A report covers a whole calendar quarter or a whole calendar year.")})
+    # Locks the provider's reports so two managers cannot both make an overlapping one.
+    list(DistributorReport.objects.select_for_update().filter(firm=firm, provider=provider).values_list("pk"))
+    overlapping = DistributorReport.objects.filter(firm=firm, provider=provider, start__lte=end, end__gte=start)
+    if overlapping.exists():
+        raise ValidationError({"start": _("A report to this provider already covers part of this period; "
+                                          "reports never overlap, so no group under five can be derived "
+                                          "from their difference.")})
     report = DistributorReport.objects.create(firm=firm, provider=provider, start=start, end=end, created_by=by,
                                               data=reports.build(firm=firm, provider=provider, start=start, end=end))
     record_audit(actor=by, action="distributor_report.created", obj=report,
                  changes={"provider": {"before": None, "after": provider.name}})
     return report
+
+
+def reporting_period(start: datetime.date, end: datetime.date) -> bool:
+    """A whole calendar quarter or a whole calendar year."""
+    if start.year != end.year or start.day != 1:
+        return False
+    if (start.month, end.month, end.day) == (1, 12, 31):
+        return True
+    if start.month not in (1, 4, 7, 10):
+        return False
+    following = datetime.date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1)
+    return end == following - datetime.timedelta(days=1)
+
+
+def quarter(year: int, number: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a calendar quarter; number 0 is the whole year."""
+    if number == 0:
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    start = datetime.date(year, 3 * number - 2, 1)
+    following = datetime.date(year + (number == 4), (3 * number) % 12 + 1, 1)
+    return start, following - datetime.timedelta(days=1)
 
 
 @transaction.atomic
@@ -226,9 +258,10 @@ def mark_sent(*, report, by, to: str):
 @transaction.atomic
 def record_response(*, report, by, item: str, text: str):
     from . import reports
-    from .models import ReportResponse
+    from .models import ReportResponse, developer_provider
 
-    if not can_triage(by) or by.firm is None or by.firm.pk != report.firm_id:
+    manufacturer = developer_provider(by) is not None and developer_provider(by).pk == report.provider_id
+    if not (can_triage(by) or manufacturer) or by.firm is None or by.firm.pk != report.firm_id:
         raise PermissionDenied
     report = report.__class__.objects.get(pk=report.pk)  # as stored now, not as passed
     errors = {}
@@ -240,7 +273,8 @@ def record_response(*, report, by, item: str, text: str):
         errors["item"] = _("Record responses once the report was sent.")
     if errors:
         raise ValidationError(errors)
-    response = ReportResponse.objects.create(report=report, item=item, text=text.strip()[:10000], recorded_by=by)
+    response = ReportResponse.objects.create(report=report, item=item, text=text.strip()[:10000], recorded_by=by,
+                                             by_manufacturer=manufacturer)
     record_audit(actor=by, action="distributor_report.response", obj=report,
                  changes={"item": {"before": None, "after": item}})
     return response

@@ -1,23 +1,28 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klantbelang.core.access import access
 from klantbelang.core.forms import add_service_errors
 from klantbelang.core.jobs import start_job
-from klantbelang.core.spreadsheets import safe_cell
 
-from . import reports, services
-from .forms import DistributorReportForm, ReportForm, ResponseForm, SentForm, SignalFilter, TriageForm
-from .models import STAFF, BookReview, DistributorReport, Finding, Signal
+from . import exports, reports, services, sharing
+from .forms import (
+    LinkDeveloperForm,
+    ReportForm,
+    ReportPeriodForm,
+    ResponseForm,
+    SentForm,
+    ShareForm,
+    SignalFilter,
+    TriageForm,
+)
+from .models import STAFF, BookReview, DistributorReport, Finding, ProviderDeveloper, Signal
 from .tasks import run_book_review
 
 
@@ -54,12 +59,23 @@ def signal_new(request):
 
 def signal_detail(request, pk):
     signal = access(Signal, user=request.user, pk=pk, queryset=Signal.objects.select_related(
-        "product", "provider", "merged_into", "triaged_by", "created_by"))
-    form = TriageForm(request.POST or None)
+        "product", "provider", "merged_into", "triaged_by", "created_by", "shared_with", "shared_by"))
+    form = TriageForm(request.POST if "status" in request.POST else None)
+    share_form = ShareForm(request.POST if "summary" in request.POST else None, firm=request.firm,
+                           initial={"summary": "" if signal.source == "complaint" else signal.description})
     if request.method == "POST":
         if not services.can_triage(request.user):
             raise PermissionDenied
-        if form.is_valid():
+        if share_form.is_bound and share_form.is_valid():
+            try:
+                sharing.share_signal(signal=signal, by=request.user, summary=share_form.cleaned_data["summary"],
+                                     provider=share_form.cleaned_data["provider"])
+            except ValidationError as error:
+                add_service_errors(share_form, error)
+            else:
+                messages.success(request, _("The signal is shared with the manufacturer."))
+                return redirect("governance:signal_detail", pk=signal.pk)
+        if form.is_bound and form.is_valid():
             target = None
             if form.cleaned_data["merged_into"]:
                 target = Signal.objects.visible_to(request.user).filter(pk=form.cleaned_data["merged_into"]).first()
@@ -72,8 +88,8 @@ def signal_detail(request, pk):
                 messages.success(request, _("The signal was triaged."))
                 return redirect("governance:signal_detail", pk=signal.pk)
     return TemplateResponse(request, "governance/signal_detail.html", {
-        "signal": signal, "form": form, "can_triage": services.can_triage(request.user),
-        "merged": signal.merged.all()})
+        "signal": signal, "form": form, "share_form": share_form, "can_triage": services.can_triage(request.user),
+        "merged": signal.merged.all(), "answers": signal.answers.select_related("answered_by")})
 
 
 @require_POST
@@ -117,17 +133,37 @@ def review_detail(request, pk):
     })
 
 
+def developers(request):
+    """Which provider each product developer works for (managers and administrators)."""
+    if not sharing.can_link_developers(request.user):
+        raise PermissionDenied
+    form = LinkDeveloperForm(request.POST or None, firm=request.firm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sharing.link_developer(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("governance:developers")
+    return TemplateResponse(request, "governance/developers.html", {
+        "form": form, "links": ProviderDeveloper.objects.visible_to(request.user).select_related("user", "provider")})
+
+
 # Distributor reports ------------------------------------------------------------------------------
 
 def report_list(request):
     _staff(request)
-    form = DistributorReportForm(request.POST or None, firm=request.firm)
+    form = ReportPeriodForm(request.POST or None, firm=request.firm,
+                            initial={"year": timezone.localdate().year - 1, "period": 0})
     if request.method == "POST":
         if not services.can_triage(request.user):
             raise PermissionDenied
         if form.is_valid():
+            start, end = services.quarter(form.cleaned_data["year"], form.cleaned_data["period"])
             try:
-                report = services.create_report(firm=request.firm, by=request.user, **form.cleaned_data)
+                report = services.create_report(firm=request.firm, by=request.user, start=start, end=end,
+                                                 provider=form.cleaned_data["provider"])
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -171,48 +207,12 @@ def report_detail(request, pk):
 
 
 def report_json(request, pk):
-    report = _report(request, pk)
-    response = JsonResponse({**report.data, "sent_at": report.sent_at.isoformat() if report.sent_at else None,
-                             "responses": [{"item": item.item, "text": item.text, "recorded_at":
-                                            item.recorded_at.isoformat()} for item in report.responses.all()]},
-                            json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="distributor-report-{report.pk}.json"'
-    return response
+    return exports.as_json(_report(request, pk))
 
 
 def report_csv(request, pk):
-    report = _report(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="distributor-report-{report.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["item", "what", "advised", "within_target", "outside_target", "review_findings", "signals",
-                     "clients", "deviation_reasons", "responses"])
-    answers: dict = {}
-    for item in report.responses.all():
-        answers.setdefault(item.item, []).append(item.text)
-    shown = lambda value: "" if value is None else value  # noqa: E731 - suppressed cells stay empty
-    for product in report.data["products"]:
-        writer.writerow([product["item"], safe_cell(f"{product['code']} {product['name']}"),
-                         shown(product["advised"]), shown(product["within_target"]), shown(product["outside_target"]),
-                         shown(product["review_findings"]), "", "", safe_cell(" | ".join(product["deviation_reasons"])),
-                         safe_cell(" | ".join(answers.get(product["item"], [])))])
-    for signal in report.data["signals"]:
-        writer.writerow([signal["item"], f"{signal['category']} ({signal['source']})", "", "", "", "",
-                         signal["signals"], shown(signal["clients"]), "",
-                         safe_cell(" | ".join(answers.get(signal["item"], [])))])
-    for need in report.data["unmet_needs"]:
-        writer.writerow([need["item"], f"{need['need_type']} / {need['segment']}", "", "", "", "", "",
-                         need["clients"], "", safe_cell(" | ".join(answers.get(need["item"], [])))])
-    return response
+    return exports.as_csv(_report(request, pk))
 
 
 def report_pdf(request, pk):
-    from weasyprint import HTML
-
-    report = _report(request, pk)
-    html = render_to_string("governance/report_print.html", {"report": report, "data": report.data},
-                            request=request)
-    response = HttpResponse(HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="distributor-report-{report.pk}.pdf"'
-    return response
+    return exports.as_pdf(request, _report(request, pk))

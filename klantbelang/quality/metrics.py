@@ -57,6 +57,7 @@ METRICS = [
            _("Adviser hours on prospects that did not become lasting clients"), "share", "down"),
     Metric("report_items_answered", Module.GOVERNANCE, _("Items of sent distributor reports that the maker answered"),
            "share"),
+    Metric("signals_answered", Module.GOVERNANCE, _("Signals shared with the maker that it answered"), "share"),
     # Context for the pressure signals (never shown as a goal).
     Metric("releases", "", _("Released advice files"), "count", ""),
     Metric("releases_period_end", "", _("Released in the last days of a month"), "share", ""),
@@ -268,6 +269,20 @@ def compute(firm, *, start: datetime.date, end: datetime.date, today: datetime.d
                                                    sent_at__date__lte=end).prefetch_related("responses"):
         answered = len({response.item for response in report.responses.all()})
         out["report_items_answered"].append((None, _month(report.sent_at), answered, len(report_items(report.data))))
+    # ... and the signals shared with a manufacturer in the month that its product developers answered.
+    from django.db.models import Exists, OuterRef
+
+    from klantbelang.governance.models import Signal, SignalAnswer
+
+    shared: dict = defaultdict(lambda: [0, 0])
+    for shared_at, answered in (Signal.objects.filter(firm=firm, shared_at__date__gte=start, shared_at__date__lte=end)
+                                .annotate(answered=Exists(SignalAnswer.objects.filter(signal=OuterRef("pk"))))
+                                .values_list("shared_at", "answered")):
+        cell = shared[_month(shared_at)]
+        cell[0] += answered
+        cell[1] += 1
+    for month, (answered, count) in shared.items():
+        out["signals_answered"].append((None, month, answered, count))
 
     # Replacements: a product recommended for a need that the same client got a product for
     # within the 24 months before.

@@ -40,6 +40,7 @@ def test_seed_demo_loads_every_capability_and_is_idempotent(db, settings):
         "received", "acknowledged", "analysed", "resolved", "client_informed"}
     assert "adviser@demo.nl" in out.getvalue()
     assert Client.objects.get(portal_user__email="client@demo.nl").name == "Huishouden Mulder"
+    _governance_demo()
     call_command("seed_demo", stdout=io.StringIO())
     assert {model.__name__: model.objects.count() for model in
             (User, Client, Product, ServiceAgreement, PeriodicReview, Complaint, AdviceCase, AdviceVersion,
@@ -52,3 +53,30 @@ def test_seed_demo_is_refused_without_debug(db, settings):
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError, match="only loaded when DJANGO_DEBUG is true"):
         call_command("seed_demo", stdout=io.StringIO())
+
+
+def _governance_demo():
+    from klantbelang.governance.models import (
+        Contribution,
+        DistributorReport,
+        ProviderDeveloper,
+        ReportResponse,
+        Signal,
+        SignalAnswer,
+        Topic,
+    )
+
+    assert set(Signal.objects.values_list("source", flat=True)) == {
+        "adviser", "complaint", "deviation", "unmet_need", "review"}
+    link = ProviderDeveloper.objects.get(user__email="productdev@demo.nl")
+    reports = DistributorReport.objects.filter(sent_at__isnull=False)
+    assert reports.count() == 2
+    assert ReportResponse.objects.filter(report__in=reports).count() >= 2
+    assert ReportResponse.objects.filter(by_manufacturer=True, report__provider=link.provider).exists()
+    assert Signal.objects.filter(shared_with=link.provider).count() >= 2
+    assert SignalAnswer.objects.filter(signal__shared_with=link.provider).exists()
+    assert set(Topic.objects.values_list("stage", flat=True)) == {"exploring", "proposal", "decision", "follow_up"}
+    assert set(Contribution.objects.values_list("participant__party", flat=True)) == {
+        "client", "adviser", "product_developer", "management"}
+    assert Topic.objects.get(stage="decision").decision_signal.answers.exists()
+    assert Contribution.objects.filter(hidden_at__isnull=False).count() == 1

@@ -47,3 +47,64 @@ API_OBJECTS.update({
     ("POST", "/api/v1/distributor-reports/{report_id}/responses"): lambda firm, user: (
         item := _report(firm, user), {"report_id": item.pk}, {"item": "product:X", "text": "x"}),
 })
+
+
+def _shared(firm, user):
+    from klantbelang.governance import sharing
+
+    manager = member(firm, "manager")
+    signal = _signal(firm, user)
+    services.triage(signal=signal, by=manager, status="accepted")
+    return sharing.share_signal(signal=signal, by=manager, summary="Kosten zijn hoog voor kleine inleg.")
+
+
+def _sent(firm, user):
+    report = _report(firm, user)
+    report.sent_at, report.sent_to = report.created_at, "pg@example.nl"
+    report.save()
+    return report
+
+
+def _topic(firm, user):
+    from klantbelang.governance import topics
+
+    return topics.open_topic(by=member(firm, "manager"), title="Uitleg bij uitsluitingen", subject="way_of_working",
+                             question="Hoe leggen we uitsluitingen beter uit?")
+
+
+def _contribution(firm, user):
+    from klantbelang.governance import topics
+
+    topic = _topic(firm, user)
+    return topics.contribute(topic=topic, by=topic.opened_by, kind="observation", text="Klanten lezen ze niet.")
+
+
+URL_OBJECTS.update({
+    "governance:provider_signal": lambda firm, user: (item := _shared(firm, user), {"pk": item.pk}),
+    **{f"governance:{name}": lambda firm, user: (item := _sent(firm, user), {"pk": item.pk}) for name in (
+        "provider_report", "provider_report_json", "provider_report_csv", "provider_report_pdf")},
+    **{f"governance:{name}": lambda firm, user: (item := _topic(firm, user), {"pk": item.pk}) for name in (
+        "topic_detail", "topic_join", "topic_advance")},
+    "governance:contribution_hide": lambda firm, user: (item := _contribution(firm, user), {"pk": item.pk}),
+})
+API_OBJECTS.update({
+    ("POST", "/api/v1/signals/{signal_id}/share"): lambda firm, user: (
+        item := _signal(firm, user), {"signal_id": item.pk}, {"summary": "Te duur."}),
+    ("GET", "/api/v1/manufacturer/signals/{signal_id}"): lambda firm, user: (
+        item := _shared(firm, user), {"signal_id": item.pk}),
+    ("POST", "/api/v1/manufacturer/signals/{signal_id}/answers"): lambda firm, user: (
+        item := _shared(firm, user), {"signal_id": item.pk}, {"text": "Wij kijken ernaar."}),
+    ("GET", "/api/v1/manufacturer/reports/{report_id}"): lambda firm, user: (
+        item := _sent(firm, user), {"report_id": item.pk}),
+    ("POST", "/api/v1/manufacturer/reports/{report_id}/responses"): lambda firm, user: (
+        item := _sent(firm, user), {"report_id": item.pk}, {"item": "product:X", "text": "x"}),
+    ("GET", "/api/v1/topics/{topic_id}"): lambda firm, user: (item := _topic(firm, user), {"topic_id": item.pk}),
+    ("POST", "/api/v1/topics/{topic_id}/join"): lambda firm, user: (item := _topic(firm, user),
+                                                                    {"topic_id": item.pk}),
+    ("POST", "/api/v1/topics/{topic_id}/contributions"): lambda firm, user: (
+        item := _topic(firm, user), {"topic_id": item.pk}, {"kind": "idea", "text": "Een filmpje."}),
+    ("POST", "/api/v1/topics/{topic_id}/advance"): lambda firm, user: (
+        item := _topic(firm, user), {"topic_id": item.pk}, {"expected_stage": "exploring"}),
+    ("POST", "/api/v1/contributions/{contribution_id}/hide"): lambda firm, user: (
+        item := _contribution(firm, user), {"contribution_id": item.pk}, {"reason": "Off topic."}),
+})

@@ -13,7 +13,7 @@ from klantbelang.products.tests.factories import ProductFactory, ProviderFactory
 from klantbelang.quality.tests.factories import moment, released
 
 pytestmark = pytest.mark.django_db
-START, END = datetime.date(2026, 1, 1), datetime.date(2026, 11, 20)
+START, END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
 
 
 @pytest.fixture
@@ -87,8 +87,7 @@ def test_sent_then_responses_per_item(firm, manager, adviser, shelf):
 def test_pages_exports_and_permissions(login, client, bearer, firm, manager, adviser, product_developer, shelf):
     provider, _many, _few = shelf
     browser = login(manager)
-    response = browser.post(reverse("governance:report_list"), {"provider": provider.pk, "start": "2026-01-01",
-                                                                "end": "2026-11-20"})
+    response = browser.post(reverse("governance:report_list"), {"provider": provider.pk, "year": 2026, "period": 0})
     report = DistributorReport.objects.get()
     assert response["Location"] == reverse("governance:report_detail", args=[report.pk])
     exported = json.loads(browser.get(reverse("governance:report_json", args=[report.pk])).content)
@@ -99,8 +98,8 @@ def test_pages_exports_and_permissions(login, client, bearer, firm, manager, adv
     assert "product:FEW" in csv_text
     pdf = browser.get(reverse("governance:report_pdf", args=[report.pk]))
     assert pdf.content.startswith(b"%PDF")
-    assert login(adviser).post(reverse("governance:report_list"), {"provider": provider.pk, "start": "2026-01-01",
-                                                                   "end": "2026-11-20"}).status_code == 403
+    assert login(adviser).post(reverse("governance:report_list"), {"provider": provider.pk, "year": 2026,
+                                                                   "period": 0}).status_code == 403
     assert DistributorReport.objects.count() == 1
     assert login(product_developer).get(reverse("governance:report_detail", args=[report.pk])).status_code == 404
     api = client.post(f"/api/v1/distributor-reports/{report.pk}/sent", {"sent_to": "x@noorderlicht.nl"},

@@ -193,3 +193,27 @@ def test_report_items_answered(firm, manager):
     services.refresh(firm, months=2, today=today)
     data = services.dashboard(firm, scope=services.Scope("firm", ""), start=services.month_start(today), end=today)
     assert data["values"]["report_items_answered"] == pytest.approx(1 / 3)  # one of three items, answered twice
+
+
+def test_signals_answered(firm, adviser, manager, product_developer):
+    from klantbelang.governance import services as governance
+    from klantbelang.governance import sharing
+    from klantbelang.products.tests.factories import ProductFactory, ProviderFactory
+
+    provider = ProviderFactory(firm=firm)
+    sharing.link_developer(user=product_developer, provider=provider, by=manager)
+    shared = []
+    for text in ("Duur.", "Traag.", "Onduidelijk."):
+        signal = governance.report(product=ProductFactory(firm=firm, provider=provider), by=adviser, category="cost",
+                                   description=text)
+        governance.triage(signal=signal, by=manager, status="accepted")
+        shared.append(sharing.share_signal(signal=signal, by=manager, summary=text))
+    governance.triage(signal=governance.report(product=ProductFactory(firm=firm, provider=provider), by=adviser,
+                                               category="cost", description="Niet gedeeld."),
+                      by=manager, status="accepted")
+    sharing.answer_signal(signal=shared[0], by=product_developer, text="Herkend.")
+    sharing.answer_signal(signal=shared[0], by=product_developer, text="Aanvulling.")
+    today = timezone.localdate()
+    services.refresh(firm, months=2, today=today)
+    data = services.dashboard(firm, scope=services.Scope("firm", ""), start=services.month_start(today), end=today)
+    assert data["values"]["signals_answered"] == pytest.approx(1 / 3)  # one of three shared, answered twice

@@ -10,6 +10,8 @@ from klantbelang.core.models import Firm, FirmScopedQuerySet
 from klantbelang.core.roles import Role
 
 STAFF = frozenset({Role.ADVISER, Role.REVIEWER, Role.MANAGER, Role.ADMIN})
+# No group of clients smaller than this is ever shown to a manufacturer.
+MINIMUM_GROUP = 5
 
 
 class GovernanceQuerySet(FirmScopedQuerySet):
@@ -18,6 +20,48 @@ class GovernanceQuerySet(FirmScopedQuerySet):
         if not (user.is_authenticated and user.has_any_role(STAFF)):
             return self.none()
         return super().visible_to(user)
+
+
+class SharedQuerySet(models.QuerySet):
+    """What a product developer sees: only what the firm shared with the provider they work for."""
+
+    def for_developer(self, user, *, field: str):
+        provider = developer_provider(user)
+        if provider is None:
+            return self.none()
+        return self.filter(**{field: provider})
+
+
+def developer_provider(user):
+    """The provider a product developer works for, or None (not a developer, or not linked yet)."""
+    if not (user is not None and user.is_authenticated and user.has_role(Role.PRODUCT_DEVELOPER)):
+        return None
+    if not hasattr(user, "_developer_provider"):
+        link = ProviderDeveloper.objects.filter(user=user, firm=user.firm).select_related("provider").first()
+        user._developer_provider = link.provider if link else None
+    return user._developer_provider
+
+
+class ProviderDeveloper(models.Model):
+    """Links a product developer to the provider (insurer, bank) they work for: they see that
+    provider's shared signals and sent reports, and the dialogue topics it is invited to."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="provider_developers")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_link")
+    provider = models.ForeignKey("products.Provider", on_delete=models.CASCADE, related_name="developers",
+                                 verbose_name=_("provider"))
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    objects = FirmScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product developer's provider")
+        ordering = ["provider", "user"]
+
+    def __str__(self):
+        return f"{self.user} @ {self.provider}"
 
 
 class Source(models.TextChoices):
@@ -61,6 +105,11 @@ ADVISER_CATEGORIES = (Category.UNCLEAR_CONDITIONS, Category.COST, Category.TARGE
                       Category.TARGET_TOO_NARROW, Category.PROCESS, Category.MISSING_FEATURE)
 
 
+class SignalQuerySet(GovernanceQuerySet, SharedQuerySet):
+    def shared_with_developer(self, user):
+        return self.for_developer(user, field="shared_with").filter(firm=user.firm, shared_at__isnull=False)
+
+
 class Signal(NeedLabels, models.Model):
     """What the firm learned about a product (or about a need no product meets), for its maker."""
 
@@ -92,8 +141,18 @@ class Signal(NeedLabels, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # What the manufacturer sees, frozen when the firm shares the signal: a summary the firm wrote
+    # (never the advisers' notes) and the count of clients at that moment, so that a later merge or
+    # recount cannot be subtracted from what was shown before.
+    shared_with = models.ForeignKey("products.Provider", on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="shared_signals", verbose_name=_("shared with"))
+    shared_summary = models.TextField(_("summary for the manufacturer"), blank=True)
+    shared_clients = models.PositiveIntegerField(default=0)
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    shared_at = models.DateTimeField(_("shared"), null=True, blank=True)
 
-    objects = GovernanceQuerySet.as_manager()
+    objects = SignalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("product signal")
@@ -110,10 +169,36 @@ class Signal(NeedLabels, models.Model):
                                    name="signal_merge_has_target"),
             models.CheckConstraint(condition=Q(product__isnull=False) | ~Q(need_type=""),
                                    name="signal_about_product_or_need"),
+            models.CheckConstraint(condition=Q(shared_at__isnull=True) | (Q(shared_with__isnull=False) & Q(
+                status="accepted") & ~Q(shared_summary="")), name="signal_shared_when_accepted"),
         ]
 
     def __str__(self):
         return f"{self.get_category_display()}: {self.product or self.need_type}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_at is not None
+
+    @property
+    def shared_clients_shown(self) -> int | None:
+        """The frozen count as a product developer sees it: None below the minimum group."""
+        return self.shared_clients if self.shared_clients >= MINIMUM_GROUP else None
+
+
+class SignalAnswer(models.Model):
+    """A manufacturer's answer to a signal the firm shared with it."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(_("answer"))
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_at", "pk"]
+
+    def __str__(self):
+        return f"{self.signal_id}: {self.text[:40]}"
 
 
 class BookReview(models.Model):
@@ -176,6 +261,11 @@ class UnmetNeed(NeedLabels, models.Model):
         return f"{self.need_type} / {self.segment}: {self.clients}"
 
 
+class ReportQuerySet(GovernanceQuerySet, SharedQuerySet):
+    def sent_to_developer(self, user):
+        return self.for_developer(user, field="provider").filter(firm=user.firm, sent_at__isnull=False)
+
+
 class DistributorReport(models.Model):
     """What the firm reports back to one manufacturer for a period (IDD POG art. 11, PARP): a frozen
     set of aggregates in which no group smaller than five clients is shown."""
@@ -192,7 +282,7 @@ class DistributorReport(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     sent_to = models.CharField(_("sent to"), max_length=200, blank=True)
 
-    objects = GovernanceQuerySet.as_manager()
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -212,9 +302,36 @@ class ReportResponse(models.Model):
     text = models.TextField(_("response"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # True when the manufacturer's own product developer wrote it in klantbelang.
+    by_manufacturer = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["recorded_at", "pk"]
 
     def __str__(self):
         return f"{self.report_id} {self.item}"
+
+
+from .dialogue import Contribution, DialogueOptIn, Notification, Participant, Party, Topic  # noqa: E402
+
+__all__ = [
+    "MINIMUM_GROUP",
+    "STAFF",
+    "BookReview",
+    "Category",
+    "Contribution",
+    "DialogueOptIn",
+    "DistributorReport",
+    "Finding",
+    "Notification",
+    "Participant",
+    "Party",
+    "ProviderDeveloper",
+    "ReportResponse",
+    "Signal",
+    "SignalAnswer",
+    "Source",
+    "Topic",
+    "UnmetNeed",
+    "developer_provider",
+]
