@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -53,11 +54,19 @@ class TokenInfoOut(Schema):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime
 
 
-@router.post("/auth/token", auth=None, response={201: TokenOut, 401: ErrorOut}, summary="Get a bearer token")
+@router.post("/auth/token", auth=None, response={201: TokenOut, 401: ErrorOut, 429: ErrorOut},
+             summary="Get a bearer token")
 def create_token(request, payload: TokenIn):
-    user = authenticate(request, username=payload.email, password=payload.password)
+    # Checked here as well as in the authentication backend: a locked-out address and e-mail get
+    # no token, whatever the password.
+    locked = not AxesProxyHandler.is_allowed(request, {"username": payload.email})
+    user = None if locked else authenticate(request, username=payload.email, password=payload.password)
+    if locked or getattr(request, "axes_locked_out", False):
+        return 429, {"code": "locked_out", "message": _(
+            "Too many failed attempts for this e-mail address; try again in a quarter of an hour.")}
     if user is None or user.firm is None:
         return 401, {"code": "invalid_credentials", "message": _("E-mail address or password is wrong.")}
     _token, raw = services.issue_api_token(user=user, name=payload.name)
@@ -74,6 +83,16 @@ def revoke_token(request, token_id: int):
     token = access(ApiToken, user=request.auth, pk=token_id)
     services.revoke_api_token(token=token, by=request.auth)
     return 204, None
+
+
+class LoggedOutOut(Schema):
+    tokens_revoked: int
+
+
+@router.post("/auth/log-out-everywhere", response=LoggedOutOut,
+             summary="End all my sessions on every device and revoke all my tokens (this one too)")
+def log_out_everywhere(request):
+    return {"tokens_revoked": services.log_out_everywhere(user=request.auth, by=request.auth)}
 
 
 @router.get("/me", response=MeOut, summary="Who am I")

@@ -25,3 +25,10 @@ class SessionAuth(NinjaSessionAuth):
         if not user or user.firm is None:
             return None
         return user
+
+
+def throttled_username(request, credentials) -> str:
+    """The e-mail address a sign-in attempt counts against (django-axes), in one spelling, so that
+    "A@Firm.nl" and "a@firm.nl " share one count of failures."""
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(value).strip().lower()

@@ -1,11 +1,14 @@
+import datetime
 import hashlib
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from klantbelang.core.domains import Domain
@@ -53,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Part of every session's signature: raising it ends all of this person's sessions at once.
+    session_version = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -67,6 +72,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django signs each session with a hash of the password; adding the session version makes
+        # "log out everywhere" invalidate every session without touching the password.
+        return salted_hmac("klantbelang.accounts.User.session", f"{self.password}:{self.session_version}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
     @cached_property
     def _firm_and_roles(self) -> tuple[Firm | None, frozenset[str]]:
@@ -166,12 +177,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _token_expiry():
+    return timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(user=user) if user.is_authenticated else self.none()
 
     def active(self):
-        return self.filter(revoked_at__isnull=True)
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class ApiToken(models.Model):
@@ -184,6 +199,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=_token_expiry)
 
     objects = ApiTokenQuerySet.as_manager()
 

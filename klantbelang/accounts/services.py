@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -139,8 +139,25 @@ def revoke_api_token(*, token: ApiToken, by: User) -> None:
             record_audit(actor=by, action="api_token.revoked", obj=token, firm=by.firm)
 
 
+@transaction.atomic
+def log_out_everywhere(*, user: User, by: User) -> int:
+    """End every session of ``user`` (on every device) and revoke all their API tokens. A person
+    does it for themselves; an administrator of their firm for them (a lost laptop). Returns the
+    number of tokens revoked."""
+    if by.pk != user.pk and not (can_manage_members(user=by) and by.firm is not None and by.firm == user.firm):
+        raise PermissionDenied
+    User.objects.filter(pk=user.pk).update(session_version=models.F("session_version") + 1)
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    firm = user.firm or by.firm
+    if firm is not None:
+        record_audit(actor=by, action="member.logged_out_everywhere", obj=user, firm=firm,
+                     changes={"tokens_revoked": {"before": None, "after": revoked}})
+    return revoked
+
+
 def user_for_token(raw: str) -> User | None:
-    """The active user a bearer token belongs to, or None for an unknown, revoked or inactive one."""
+    """The active user a bearer token belongs to, or None for an unknown, revoked, expired or
+    inactive one."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = (

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,6 +56,26 @@ def account(request):
             form = ApiTokenForm()
     return TemplateResponse(request, "accounts/account.html",
                             {"tokens": tokens, "form": form, "new_token": new_token})
+
+
+@require_POST
+def log_out_everywhere(request):
+    """End this person's sessions on every device and revoke their tokens; they sign in again."""
+    services.log_out_everywhere(user=request.user, by=request.user)
+    logout(request)
+    messages.success(request, _("You are signed out on every device, and your API tokens are revoked."))
+    return redirect("accounts:login")
+
+
+@require_POST
+def user_log_out_everywhere(request, pk):
+    """An administrator ends a member's sessions and tokens (a lost or stolen device)."""
+    if not can_manage_members(user=request.user):
+        raise PermissionDenied
+    member = access(User, user=request.user, pk=pk)
+    services.log_out_everywhere(user=member, by=request.user)
+    messages.success(request, _("%(name)s is signed out on every device.") % {"name": member.full_name})
+    return redirect("accounts:user_list")
 
 
 @require_POST

@@ -14,6 +14,7 @@ def _colleague(firm, user):
 URL_OBJECTS = {
     "accounts:revoke_token": lambda firm, user: (token := _token(firm, user), {"pk": token.pk}),
     "accounts:user_roles": lambda firm, user: (person := _colleague(firm, user), {"pk": person.pk}),
+    "accounts:user_log_out_everywhere": lambda firm, user: (person := _colleague(firm, user), {"pk": person.pk}),
     # Not an object of a firm: a signed link, checked by its token.
     "accounts:password_set": None,
 }

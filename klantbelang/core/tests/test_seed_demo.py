@@ -1,14 +1,16 @@
 """The demo a newcomer sees after `make run`: loads on an empty database, twice without duplicates."""
 
 import io
+import sqlite3
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 pytestmark = pytest.mark.xdist_group("demo")
 
 
-def test_seed_demo_loads_every_capability_and_is_idempotent(db, settings):
+def test_seed_demo_loads_every_capability_and_is_idempotent(transactional_db, settings, tmp_path):
+    """Committed (transactional), so that the backup below sees what a running server would."""
     from klantbelang.accounts.models import User
     from klantbelang.advice.models import AdviceCase, AdviceVersion
     from klantbelang.clients.models import Client
@@ -45,6 +47,7 @@ def test_seed_demo_loads_every_capability_and_is_idempotent(db, settings):
     assert {model.__name__: model.objects.count() for model in
             (User, Client, Product, ServiceAgreement, PeriodicReview, Complaint, AdviceCase, AdviceVersion,
              Prospect, ScoringModel, MonthlyFigure, QualityGoal)} == counts
+    _backup_and_restore(tmp_path)
 
 
 def test_seed_demo_is_refused_without_debug(db, settings):
@@ -80,3 +83,61 @@ def _governance_demo():
         "client", "adviser", "product_developer", "management"}
     assert Topic.objects.get(stage="decision").decision_signal.answers.exists()
     assert Contribution.objects.filter(hidden_at__isnull=False).count() == 1
+
+
+def _backup_and_restore(tmp_path):
+    """manage.py backup of the demo database, restore into an empty one: same rows, same audit log."""
+    from django.db import connection
+
+    from klantbelang.core import backup
+    from klantbelang.core.models import AuditEvent
+
+    out = io.StringIO()
+    call_command("backup", output=str(tmp_path), stdout=out)
+    made = sorted(tmp_path.glob("klantbelang-*"))
+    dump = next(path for path in made if not path.name.endswith(".json"))
+    written = backup.read_manifest(dump)
+    assert written["audit_events"] == AuditEvent.objects.count() > 1000
+    assert written["tables"]["clients_client"] == 551
+    if connection.vendor == "sqlite":
+        target = tmp_path / "restored.sqlite3"
+        call_command("restore", str(dump), into=str(target), stdout=out)
+        restored = sqlite3.connect(target)
+        found = backup.manifest(restored, "sqlite")
+        restored.close()
+        with pytest.raises(CommandError, match="holds data"):  # never over an existing database
+            call_command("restore", str(dump), into=str(target), stdout=io.StringIO())
+    else:
+        name = f"{connection.settings_dict['NAME']}_restored"
+        _create_database(connection, name)
+        try:
+            call_command("restore", str(dump), into=name, stdout=out)
+            with backup._pg_connect(connection.settings_dict, name) as raw:
+                found = backup.manifest(raw, "postgresql")
+            with pytest.raises(CommandError, match="holds tables"):
+                call_command("restore", str(dump), into=name, stdout=io.StringIO())
+        finally:
+            _drop_database(connection, name)
+    assert found["tables"] == written["tables"]
+    assert found["audit_checksum"] == written["audit_checksum"]
+    assert "row counts and the audit checksum match the backup" in out.getvalue()
+    # A manifest that does not match is refused, not silently accepted.
+    tampered = dict(written, audit_checksum="0" * 64)
+    assert backup.differences(tampered, found) == ["the audit log differs from the backup"]
+
+
+def _create_database(connection, name):
+    from klantbelang.core import backup
+
+    with backup._pg_connect(connection.settings_dict, "postgres") as raw:
+        raw.autocommit = True
+        raw.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        raw.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop_database(connection, name):
+    from klantbelang.core import backup
+
+    with backup._pg_connect(connection.settings_dict, "postgres") as raw:
+        raw.autocommit = True
+        raw.execute(f'DROP DATABASE IF EXISTS "{name}"')
