@@ -183,6 +183,8 @@ _task_backend = os.environ.get("DJANGO_TASKS_BACKEND", "database")
 if _task_backend not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"DJANGO_TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# A running job that reported no progress for this long lost its worker (see core.jobs.mark_interrupted).
+JOB_STALE_MINUTES = int(os.environ.get("DJANGO_JOB_STALE_MINUTES", "15"))
 
 SESSION_COOKIE_HTTPONLY = True
 # A working day at most, and gone when the browser closes; "log out everywhere" ends them all at once.
