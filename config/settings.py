@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves Swagger UI from its own static files, not from a CDN
     "klantbelang.core",
     "klantbelang.accounts",
@@ -82,8 +84,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "klantbelang.core.middleware.LoginRequiredMiddleware",
     "klantbelang.core.middleware.CurrentFirmMiddleware",
+    "klantbelang.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -193,6 +197,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # API tokens expire; a new one is issued for the next period.
 API_TOKEN_DAYS = int(os.environ.get("DJANGO_API_TOKEN_DAYS", "90"))
 
+# Two-factor authentication (django-otp, TOTP): the name authenticator apps show.
+OTP_TOTP_ISSUER = "klantbelang"
+
 # Sign-in throttling (django-axes): five failures for one e-mail address from one address lock
 # that combination out for fifteen minutes; a successful sign-in resets the count.
 AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
@@ -240,6 +247,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"},
+                "axes": {"level": "WARNING"},
                 "fontTools": {"level": "WARNING"}},
 }
 

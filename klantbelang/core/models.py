@@ -21,6 +21,8 @@ class Firm(models.Model):
         _("registration number"), max_length=40, blank=True, help_text=_("AFM / FSMA registration")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    require_two_factor = models.BooleanField(
+        _("two-factor authentication required for managers and administrators"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

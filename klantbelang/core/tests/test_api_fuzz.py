@@ -12,6 +12,20 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 pytestmark = pytest.mark.fuzz
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI application; like Django's test client, keep the end of a
+    request from closing the test's database connection (PostgreSQL would lose its transaction)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(firm):
     from klantbelang.accounts.services import issue_api_token
@@ -48,3 +62,19 @@ def test_every_schema_has_its_own_name():
         if cls.__module__.startswith("klantbelang."):
             names.setdefault(cls.__name__, set()).add(cls.__module__)
     assert {name: modules for name, modules in names.items() if len(modules) > 1} == {}
+
+
+@pytest.mark.django_db
+def test_the_nul_character_is_a_clear_400(client, firm, adviser):
+    """PostgreSQL cannot store NUL in text; the fuzzer found it turning into a server error."""
+    body = client.post("/api/v1/auth/token", '{"email": "a\\u0000@test.nl", "password": "x"}',
+                       content_type="application/json")
+    assert body.status_code == 400
+    query = client.get("/api/v1/topics?stage=%00", HTTP_AUTHORIZATION="Bearer x")
+    assert query.status_code in (400, 401)
+    from klantbelang.accounts.services import issue_api_token
+
+    _row, raw = issue_api_token(user=adviser, name="t")
+    searched = client.get("/api/v1/clients?q=a%00b", headers={"Authorization": f"Bearer {raw}"})
+    assert searched.status_code == 400
+    assert searched.json()["message"] == "Tekst mag het NUL-teken niet bevatten."
