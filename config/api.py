@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser as NinjaParser
 
 from klantbelang.accounts.api import router as accounts_router
 from klantbelang.accounts.auth import BearerTokenAuth, SessionAuth
@@ -22,6 +23,35 @@ from klantbelang.prospects.api import router as prospects_router
 from klantbelang.quality.api import router as quality_router
 from klantbelang.relationships.api import router as relationships_router
 
+
+class Parser(NinjaParser):
+    """JSON and query strings as ninja reads them, refusing the NUL character: PostgreSQL cannot
+    store it in text, so it would otherwise end as a database error instead of a clear 400."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        _refuse_nul(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(parsed)
+        return parsed
+
+
+def _refuse_nul(value) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise HttpError(400, _("Text may not contain the NUL character."))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key)
+            _refuse_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_nul(item)
+
+
 api = NinjaAPI(
     title="klantbelang API",
     version="1",
@@ -30,6 +60,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[BearerTokenAuth(), SessionAuth()],
     docs_url="/docs",
+    parser=Parser(),
 )
 
 api.add_router("", accounts_router)

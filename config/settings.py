@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves Swagger UI from its own static files, not from a CDN
     "klantbelang.core",
     "klantbelang.accounts",
@@ -82,8 +84,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "klantbelang.core.middleware.LoginRequiredMiddleware",
     "klantbelang.core.middleware.CurrentFirmMiddleware",
+    "klantbelang.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -183,6 +187,8 @@ _task_backend = os.environ.get("DJANGO_TASKS_BACKEND", "database")
 if _task_backend not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"DJANGO_TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# A running job that reported no progress for this long lost its worker (see core.jobs.mark_interrupted).
+JOB_STALE_MINUTES = int(os.environ.get("DJANGO_JOB_STALE_MINUTES", "15"))
 
 SESSION_COOKIE_HTTPONLY = True
 # A working day at most, and gone when the browser closes; "log out everywhere" ends them all at once.
@@ -190,6 +196,9 @@ SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_HOURS", "10")) * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # API tokens expire; a new one is issued for the next period.
 API_TOKEN_DAYS = int(os.environ.get("DJANGO_API_TOKEN_DAYS", "90"))
+
+# Two-factor authentication (django-otp, TOTP): the name authenticator apps show.
+OTP_TOTP_ISSUER = "klantbelang"
 
 # Sign-in throttling (django-axes): five failures for one e-mail address from one address lock
 # that combination out for fifteen minutes; a successful sign-in resets the count.
@@ -238,6 +247,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"},
+                "axes": {"level": "WARNING"},
                 "fontTools": {"level": "WARNING"}},
 }
 

@@ -9,7 +9,7 @@ from pydantic import Field
 from klantbelang.core.access import access
 from klantbelang.core.roles import ROLE_PRECEDENCE
 
-from . import services
+from . import services, two_factor
 from .models import ApiToken
 
 router = Router(tags=["accounts"])
@@ -19,6 +19,7 @@ class TokenIn(Schema):
     email: str = Field(max_length=254)
     password: str = Field(max_length=200)
     name: str = Field(default="API", max_length=100)
+    otp: str | None = Field(default=None, max_length=12, description="the authenticator code, when 2FA is on")
 
 
 class TokenOut(Schema):
@@ -69,6 +70,8 @@ def create_token(request, payload: TokenIn):
             "Too many failed attempts for this e-mail address; try again in a quarter of an hour.")}
     if user is None or user.firm is None:
         return 401, {"code": "invalid_credentials", "message": _("E-mail address or password is wrong.")}
+    if two_factor.has_device(user) and (not payload.otp or two_factor.verify(user=user, token=payload.otp) is None):
+        return 401, {"code": "otp_required", "message": _("Give the code from your authenticator app as otp.")}
     _token, raw = services.issue_api_token(user=user, name=payload.name)
     return 201, {"token": raw}
 

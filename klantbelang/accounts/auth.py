@@ -3,6 +3,7 @@
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
+from . import two_factor
 from .services import user_for_token
 
 
@@ -23,6 +24,9 @@ class SessionAuth(NinjaSessionAuth):
             return None
         user = super().authenticate(request, key)
         if not user or user.firm is None:
+            return None
+        # A session that has not yet passed the second step of signing in is not signed in.
+        if hasattr(user, "is_verified") and not user.is_verified() and two_factor.has_device(user):
             return None
         return user
 

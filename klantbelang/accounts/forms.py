@@ -35,3 +35,10 @@ class RolesForm(forms.Form):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Name of the token"), max_length=100,
                            help_text=_("For example the tool or script that will use it."))
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(label=_("Code from your authenticator app"), regex=r"^\s*\d{6,8}\s*$",
+                             max_length=12, error_messages={"invalid": _("Enter the six digits your app shows.")},
+                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                                           "autofocus": True}))

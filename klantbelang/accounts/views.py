@@ -1,20 +1,24 @@
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from klantbelang.core.access import access
+from klantbelang.core.forms import add_service_errors
 
-from . import services
-from .forms import ApiTokenForm, LoginForm, MemberForm, RolesForm
+from . import services, two_factor
+from .forms import ApiTokenForm, LoginForm, MemberForm, RolesForm, TokenForm
 from .models import ApiToken, Expertise, Membership, User
 from .permissions import can_manage_members, can_view_members
 
@@ -47,6 +51,7 @@ def switch_language(request):
 
 def account(request):
     tokens = ApiToken.objects.visible_to(request.user)
+    two_factor_on = two_factor.has_device(request.user)
     form = ApiTokenForm()
     new_token = None
     if request.method == "POST":
@@ -55,7 +60,8 @@ def account(request):
             _token, new_token = services.issue_api_token(user=request.user, name=form.cleaned_data["name"])
             form = ApiTokenForm()
     return TemplateResponse(request, "accounts/account.html",
-                            {"tokens": tokens, "form": form, "new_token": new_token})
+                            {"tokens": tokens, "form": form, "new_token": new_token, "two_factor_on": two_factor_on,
+                             "two_factor_required": two_factor.required_for(request.user)})
 
 
 @require_POST
@@ -99,7 +105,9 @@ def user_list(request):
         .order_by("full_name")
     )
     return TemplateResponse(request, "accounts/user_list.html",
-                            {"members": members, "can_manage": can_manage_members(user=request.user)})
+                            {"members": members, "can_manage": can_manage_members(user=request.user),
+                             "two_factor_devices": set(TOTPDevice.objects.filter(
+                                 user__in=members, confirmed=True).values_list("user", flat=True))})
 
 
 def user_create(request):
@@ -135,3 +143,71 @@ def user_roles(request, pk):
             messages.success(request, _("The roles of %(name)s have been saved.") % {"name": member.full_name})
             return redirect("accounts:user_list")
     return TemplateResponse(request, "accounts/user_roles.html", {"form": form, "member": member})
+
+
+# Two-factor authentication -----------------------------------------------------------------------
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/"
+
+
+def two_factor_verify(request):
+    """The second step of signing in: the code from the authenticator app."""
+    if not two_factor.has_device(request.user):
+        return redirect(_next(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.verify(user=request.user, token=form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next(request))
+        form.add_error("token", _("That code is not right."))
+    return TemplateResponse(request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request)})
+
+
+def two_factor_setup(request):
+    """Connect an authenticator app: scan the code, confirm with the first six digits."""
+    if two_factor.has_device(request.user) and not request.user.is_verified():
+        # Replacing the authenticator needs the current one: a password alone must not be enough.
+        return redirect(f"{reverse('accounts:two_factor_verify')}?next={request.path}")
+    form = TokenForm(request.POST or None)
+    device = two_factor.pending_device(request.user)
+    if request.method == "POST" and device is not None and form.is_valid():
+        try:
+            confirmed = two_factor.confirm_setup(user=request.user, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            update_session_auth_hash(request, request.user)  # this session stays; all others end
+            otp_login(request, confirmed)
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect(_next(request) if request.POST.get("next") else "accounts:account")
+    if device is None:
+        device = two_factor.start_setup(user=request.user)
+    return TemplateResponse(request, "accounts/two_factor_setup.html", {
+        "form": form, "qr": two_factor.qr_data_uri(device), "secret": two_factor.secret(device),
+        "required": two_factor.required_for(request.user), "next": request.GET.get("next", "")})
+
+
+@require_POST
+def two_factor_disable(request):
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            two_factor.disable(user=request.user, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Two-factor authentication is off."))
+    else:
+        messages.error(request, _("Enter the six digits your app shows."))
+    return redirect("accounts:account")
+
+
+@require_POST
+def firm_two_factor(request):
+    """An administrator requires (or stops requiring) two-factor authentication for management."""
+    two_factor.set_firm_requirement(firm=request.firm, by=request.user, required=request.POST.get("required") == "on")
+    messages.success(request, _("Saved."))
+    return redirect("accounts:user_list")

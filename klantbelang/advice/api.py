@@ -106,12 +106,12 @@ class VersionOut(Schema):
     snapshot: dict
 
 
-class ResponseIn(Schema):
+class ClientResponseIn(Schema):
     kind: str = Field(pattern="^(accepted|question)$")
     text: str = Field(default="", max_length=5000)
 
 
-class TimeIn(Schema):
+class CaseTimeIn(Schema):
     activity: str = Field(pattern="^(intake|analysis|advice|meeting|review|implementation)$")
     minutes: int = Field(ge=1, le=1440)
     on: datetime.date
@@ -176,7 +176,7 @@ def review_case(request, case_id: int, payload: ReviewIn):
 
 
 @router.post("/cases/{int:case_id}/time", response={201: dict}, summary="Register time on the case")
-def log_time(request, case_id: int, payload: TimeIn):
+def log_time(request, case_id: int, payload: CaseTimeIn):
     case = _case(request, case_id)
     entry = services.log_time(case=case, by=request.auth, **payload.dict())
     return 201, {"id": entry.pk, "fee": services.fee_statement(case)}
@@ -199,7 +199,7 @@ def report_pdf(request, version_id: int):
 
 @router.post("/advice-versions/{int:version_id}/responses", response={201: dict},
              summary="The client accepts the advice or asks a question")
-def respond(request, version_id: int, payload: ResponseIn):
+def respond(request, version_id: int, payload: ClientResponseIn):
     version = access(AdviceVersion, user=request.auth, pk=version_id,
                      queryset=AdviceVersion.objects.select_related("case__client"))
     response = services.respond_to_report(version=version, by=request.auth, kind=payload.kind, text=payload.text)

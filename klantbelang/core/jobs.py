@@ -6,18 +6,27 @@ its work in ``run_job``, which moves the job through running → succeeded/faile
 work report progress that the job page polls.
 """
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
+from .audit import record_audit
 from .models import BackgroundJob, Firm
+from .roles import Role
 
 
 @transaction.atomic
 def start_job(*, firm: Firm, by, kind: str, title: str, task, **task_kwargs) -> BackgroundJob:
-    job = BackgroundJob.objects.create(firm=firm, created_by=by, kind=kind, title=title[:200])
+    job = BackgroundJob.objects.create(firm=firm, created_by=by, kind=kind, title=title[:200],
+                                       task_path=f"{task.func.__module__}.{task.func.__name__}",
+                                       task_kwargs=task_kwargs)
 
     def enqueue():
         result = task.enqueue(job_id=job.pk, **task_kwargs)
@@ -36,17 +45,20 @@ class JobProgress:
 
     def set_total(self, total: int) -> None:
         self.job.total = max(total, 0)
-        BackgroundJob.objects.filter(pk=self.job.pk).update(total=self.job.total)
+        BackgroundJob.objects.filter(pk=self.job.pk).update(total=self.job.total, heartbeat_at=timezone.now())
 
     def advance(self, done: int, message: str = "") -> None:
         self.job.done = min(done, self.job.total) if self.job.total else 0
-        BackgroundJob.objects.filter(pk=self.job.pk).update(done=self.job.done, message=message[:500])
+        BackgroundJob.objects.filter(pk=self.job.pk).update(done=self.job.done, message=message[:500],
+                                                            heartbeat_at=timezone.now())
 
 
 @contextmanager
 def run_job(job_id: int) -> Iterator[JobProgress]:
     job = BackgroundJob.objects.get(pk=job_id)
-    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING, started_at=timezone.now())
+    now = timezone.now()
+    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING, started_at=now,
+                                                   heartbeat_at=now)
     try:
         yield JobProgress(job)
     except Exception as exc:
@@ -69,3 +81,40 @@ def reporter(progress: JobProgress, *, offset: int = 0, extra: int = 0):
         progress.advance(offset + done, message)
 
     return report
+
+
+def stale_after() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.JOB_STALE_MINUTES)
+
+
+def mark_interrupted(*, now: datetime.datetime | None = None) -> int:
+    """A job that is running but has not reported progress for ``JOB_STALE_MINUTES`` lost its
+    worker (a restart, a crash, a kill). Its work ran in one transaction, so nothing of it was
+    kept: the job is marked failed, with that said, and can be started again."""
+    now = now or timezone.now()
+    return BackgroundJob.objects.filter(status=BackgroundJob.Status.RUNNING,
+                                        heartbeat_at__lt=now - stale_after()).update(
+        status=BackgroundJob.Status.FAILED, finished_at=now,
+        message=_("The worker stopped while this job ran; nothing of its result was kept. Start it again."))
+
+
+def can_retry(*, user, job: BackgroundJob) -> bool:
+    return (user.is_authenticated and user.firm is not None and user.firm.pk == job.firm_id and job.task_path != ""
+            and (job.created_by_id == user.pk or user.has_any_role({Role.MANAGER, Role.ADMIN})))
+
+
+@transaction.atomic
+def retry_job(*, job: BackgroundJob, by) -> BackgroundJob:
+    """Start a failed job again, as a new job with the same work; the old one points to it."""
+    if not can_retry(user=by, job=job):
+        raise PermissionDenied
+    job = BackgroundJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != BackgroundJob.Status.FAILED or job.retried_as_id is not None:
+        raise ValidationError(_("Only a failed job that was not started again can be retried."))
+    task = import_string(job.task_path)
+    kwargs = {key: value for key, value in job.task_kwargs.items() if key != "job_id"}
+    again = start_job(firm=job.firm, by=by, kind=job.kind, title=job.title, task=task, **kwargs)
+    BackgroundJob.objects.filter(pk=job.pk).update(retried_as=again)
+    record_audit(actor=by, action="job.retried", obj=again, firm=job.firm,
+                 changes={"retry_of": {"before": None, "after": job.pk}})
+    return again

@@ -21,6 +21,8 @@ class Firm(models.Model):
         _("registration number"), max_length=40, blank=True, help_text=_("AFM / FSMA registration")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    require_two_factor = models.BooleanField(
+        _("two-factor authentication required for managers and administrators"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -120,9 +122,15 @@ class BackgroundJob(models.Model):
     result = models.JSONField(_("result"), default=dict, blank=True)
     result_file = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
+    # What to run again when a failed or interrupted job is retried.
+    task_path = models.CharField(max_length=200, blank=True)
+    task_kwargs = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # Moved by every progress report: a running job whose heartbeat stopped lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    retried_as = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     objects = BackgroundJobQuerySet.as_manager()
 

@@ -1,4 +1,5 @@
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from .access import access
 from .filters import AuditEventFilter
-from .jobs import start_job
+from .jobs import can_retry, mark_interrupted, retry_job, start_job
 from .models import AuditEvent, BackgroundJob
 from .permissions import can_view_audit
 from .tasks import export_audit_events
@@ -44,14 +45,27 @@ def audit_export(request):
 
 
 def job_list(request):
+    mark_interrupted()
     jobs = BackgroundJob.objects.visible_to(request.user).select_related("created_by")[:100]
     return TemplateResponse(request, "core/job_list.html", {"jobs": jobs})
 
 
 def job_detail(request, pk):
+    mark_interrupted()
     job = access(BackgroundJob, user=request.user, pk=pk)
     template = "core/job_detail.html#progress" if request.htmx else "core/job_detail.html"
-    return TemplateResponse(request, template, {"job": job})
+    return TemplateResponse(request, template, {"job": job, "can_retry": can_retry(user=request.user, job=job)})
+
+
+@require_POST
+def job_retry(request, pk):
+    job = access(BackgroundJob, user=request.user, pk=pk)
+    try:
+        again = retry_job(job=job, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("core:job_detail", pk=job.pk)
+    return redirect("core:job_detail", pk=again.pk)
 
 
 def job_download(request, pk):

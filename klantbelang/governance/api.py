@@ -19,7 +19,7 @@ from .tasks import run_book_review
 router = Router(tags=["governance"])
 
 
-class SignalOut(Schema):
+class ProductSignalOut(Schema):
     id: int
     source: str
     category: str
@@ -67,7 +67,7 @@ class CollectOut(Schema):
     created: int
 
 
-class ReviewOut(Schema):
+class BookReviewOut(Schema):
     id: int
     started_at: datetime.datetime
     finished_at: datetime.datetime | None
@@ -79,13 +79,13 @@ class ReviewOut(Schema):
     seconds: float
 
 
-class ReviewDetailOut(ReviewOut):
+class BookReviewDetailOut(BookReviewOut):
     per_product: list[dict]
     per_adviser: list[dict]
     unmet_needs: list[dict]
 
 
-class JobOut(Schema):
+class ReviewJobOut(Schema):
     job_id: int
 
 
@@ -94,7 +94,7 @@ def _staff(request):
         raise PermissionDenied
 
 
-@router.get("/signals", response=list[SignalOut], summary="Product signals of the firm")
+@router.get("/signals", response=list[ProductSignalOut], summary="Product signals of the firm")
 @paginate(LimitOffsetPagination)
 def list_signals(request, filters: Query[SignalFilters]):
     _staff(request)
@@ -106,7 +106,7 @@ def list_signals(request, filters: Query[SignalFilters]):
     return signals
 
 
-@router.post("/signals", response={201: SignalOut}, summary="Report feedback about a product")
+@router.post("/signals", response={201: ProductSignalOut}, summary="Report feedback about a product")
 def report(request, payload: SignalIn):
     _staff(request)
     product = get_object_or_404(Product.objects.filter(firm=request.auth.firm).select_related("provider"),
@@ -115,7 +115,7 @@ def report(request, payload: SignalIn):
                                 description=payload.description)
 
 
-@router.post("/signals/{int:signal_id}/triage", response=SignalOut, summary="Accept, merge or dismiss a signal")
+@router.post("/signals/{int:signal_id}/triage", response=ProductSignalOut, summary="Accept, merge or dismiss a signal")
 def triage(request, signal_id: int, payload: TriageIn):
     signal = access(Signal, user=request.auth, pk=signal_id)
     target = None
@@ -132,13 +132,13 @@ def collect(request):
     return {"created": services.collect(request.auth.firm)}
 
 
-@router.get("/book-reviews", response=list[ReviewOut], summary="Book-wide target-market reviews")
+@router.get("/book-reviews", response=list[BookReviewOut], summary="Book-wide target-market reviews")
 def list_reviews(request):
     _staff(request)
     return BookReview.objects.visible_to(request.auth)[:50]
 
 
-@router.post("/book-reviews", response={202: JobOut}, summary="Run a book-wide target-market review (job)")
+@router.post("/book-reviews", response={202: ReviewJobOut}, summary="Run a book-wide target-market review (job)")
 def start_review(request):
     if not services.can_triage(request.auth):
         raise PermissionDenied
@@ -148,7 +148,7 @@ def start_review(request):
     return 202, {"job_id": job.pk}
 
 
-@router.get("/book-reviews/{int:review_id}", response=ReviewDetailOut, summary="A review per product and adviser")
+@router.get("/book-reviews/{int:review_id}", response=BookReviewDetailOut, summary="A review per product and adviser")
 def get_review(request, review_id: int):
     stored = access(BookReview, user=request.auth, pk=review_id)
     findings = Finding.objects.filter(review=stored)
@@ -163,13 +163,13 @@ def get_review(request, review_id: int):
     }
 
 
-class ReportIn(Schema):
+class DistributorReportIn(Schema):
     provider_id: int
     start: datetime.date
     end: datetime.date
 
 
-class ReportOut(Schema):
+class DistributorReportOut(Schema):
     id: int
     provider_id: int
     start: datetime.date
@@ -189,19 +189,19 @@ class SentIn(Schema):
     sent_to: str = Field(min_length=1, max_length=200)
 
 
-class ResponseIn(Schema):
+class ReportResponseIn(Schema):
     item: str = Field(max_length=160)
     text: str = Field(min_length=1, max_length=10000)
 
 
-@router.get("/distributor-reports", response=list[ReportOut], summary="Distributor reports to manufacturers")
+@router.get("/distributor-reports", response=list[DistributorReportOut], summary="Distributor reports to manufacturers")
 def list_reports(request):
     _staff(request)
     return DistributorReport.objects.visible_to(request.auth).prefetch_related("responses")[:100]
 
 
-@router.post("/distributor-reports", response={201: ReportOut}, summary="Make a distributor report")
-def create_report(request, payload: ReportIn):
+@router.post("/distributor-reports", response={201: DistributorReportOut}, summary="Make a distributor report")
+def create_report(request, payload: DistributorReportIn):
     from klantbelang.products.models import Provider
 
     if not services.can_triage(request.auth):
@@ -211,20 +211,20 @@ def create_report(request, payload: ReportIn):
                                        start=payload.start, end=payload.end)
 
 
-@router.get("/distributor-reports/{int:report_id}", response=ReportOut, summary="One report, with responses")
+@router.get("/distributor-reports/{int:report_id}", response=DistributorReportOut, summary="One report, with responses")
 def get_report(request, report_id: int):
     return access(DistributorReport, user=request.auth, pk=report_id)
 
 
-@router.post("/distributor-reports/{int:report_id}/sent", response=ReportOut, summary="Record it as sent")
+@router.post("/distributor-reports/{int:report_id}/sent", response=DistributorReportOut, summary="Record it as sent")
 def sent(request, report_id: int, payload: SentIn):
     report = access(DistributorReport, user=request.auth, pk=report_id)
     return services.mark_sent(report=report, by=request.auth, to=payload.sent_to)
 
 
-@router.post("/distributor-reports/{int:report_id}/responses", response={201: ReportOut},
+@router.post("/distributor-reports/{int:report_id}/responses", response={201: DistributorReportOut},
              summary="Record the manufacturer's response to one item")
-def respond(request, report_id: int, payload: ResponseIn):
+def respond(request, report_id: int, payload: ReportResponseIn):
     report = access(DistributorReport, user=request.auth, pk=report_id)
     services.record_response(report=report, by=request.auth, item=payload.item, text=payload.text)
     return 201, report

@@ -168,7 +168,7 @@ class ManufacturerReportOut(Schema):
                  "by_manufacturer": answer.by_manufacturer} for answer in obj.responses.all()]
 
 
-class ResponseIn(Schema):
+class ManufacturerResponseIn(Schema):
     item: str = Field(max_length=160)
     text: str = Field(min_length=1, max_length=10000)
 
@@ -187,7 +187,7 @@ def manufacturer_report(request, report_id: int):
 
 @router.post("/manufacturer/reports/{int:report_id}/responses", response={201: ManufacturerReportOut},
              summary="Respond to one item of a sent report")
-def manufacturer_respond(request, report_id: int, payload: ResponseIn):
+def manufacturer_respond(request, report_id: int, payload: ManufacturerResponseIn):
     _developer(request)
     report = get_object_or_404(DistributorReport.objects.sent_to_developer(request.auth), pk=report_id)
     services.record_response(report=report, by=request.auth, item=payload.item, text=payload.text)

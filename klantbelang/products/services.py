@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -14,8 +14,8 @@ from klantbelang.core.errors import DomainError
 from klantbelang.core.jobs import start_job
 from klantbelang.core.models import Firm
 
-from .importing import ImportProblem, ParsedProduct, parse_product_file
-from .models import Product, ProductImport, ProductVersion, Provider
+from .importing import FORMATS, ImportProblem, ParsedProduct, parse_product_file
+from .models import Category, Product, ProductImport, ProductVersion, Provider
 from .permissions import can_manage_shelf
 
 PRODUCT_FIELDS = (
@@ -160,6 +160,15 @@ def stage_import(*, firm: Firm, by, filename: str, content: bytes, file_format: 
     """Check an uploaded file and keep it for a person to confirm; writes no product."""
     if not (can_manage_shelf(user=by) and by.firm == firm):
         raise PermissionDenied
+    errors = {}
+    if file_format and file_format not in FORMATS:
+        errors["file_format"] = _("Choose one of the formats: %(formats)s.") % {"formats": ", ".join(FORMATS)}
+    if len(provider) > 200:
+        errors["provider"] = _("The provider's name is longer than 200 characters.")
+    if category not in Category.values:
+        errors["category"] = _("Choose one of the product categories.")
+    if errors:
+        raise ValidationError(errors)
     result = parse_product_file(content, filename=filename, file_format=file_format, provider=provider,
                                 category=category)
     problems = result.problems or _check(result.products)

@@ -105,7 +105,7 @@ class TransitionIn(Schema):
     edit_version: int | None = None
 
 
-class TimeIn(Schema):
+class ProspectTimeIn(Schema):
     activity: str = Field(pattern="^(call|meeting|email|preparation|travel|other)$")
     minutes: int = Field(ge=1, le=720)
     on: datetime.date
@@ -229,7 +229,7 @@ class ReportLine(Schema):
     lost_reasons: dict[str, int]
 
 
-class ReportOut(Schema):
+class MarketingReportOut(Schema):
     start: datetime.date
     end: datetime.date
     hourly_cost: Decimal
@@ -247,7 +247,7 @@ class ModelOut(Schema):
     history: dict
 
 
-class JobOut(Schema):
+class ScoringJobOut(Schema):
     job_id: int
 
 
@@ -339,7 +339,7 @@ def list_time(request, prospect_id: int):
 
 
 @router.post("/prospects/{int:prospect_id}/time-entries", response={201: TimeOut}, summary="Record time spent")
-def add_time(request, prospect_id: int, payload: TimeIn):
+def add_time(request, prospect_id: int, payload: ProspectTimeIn):
     prospect = _prospect(request, prospect_id)
     return 201, services.log_time(prospect=prospect, by=request.auth, **payload.dict())
 
@@ -457,7 +457,7 @@ def _line(line, hourly, reasons) -> dict:
             "lost_reasons": {reasons.get(pk, str(pk)): count for pk, count in line.lost_reasons.items()}}
 
 
-@router.get("/prospects/report", response=ReportOut, summary="Marketing report per source and campaign")
+@router.get("/prospects/report", response=MarketingReportOut, summary="Marketing report per source and campaign")
 def report(request, period: Query[Period]):
     _marketing(request)
     today = timezone.localdate()
@@ -489,7 +489,7 @@ def model_card(request):
             "history": history}
 
 
-@router.post("/scoring-model/train", response={202: JobOut}, summary="Retrain the score (background job)")
+@router.post("/scoring-model/train", response={202: ScoringJobOut}, summary="Retrain the score (background job)")
 def train(request):
     _marketing(request)
     firm = request.auth.firm
@@ -500,7 +500,7 @@ def train(request):
     return 202, {"job_id": job.pk}
 
 
-@router.post("/scoring-model/rescore", response={202: JobOut},
+@router.post("/scoring-model/rescore", response={202: ScoringJobOut},
              summary="Recompute the scores of open prospects in batches (background job)")
 def rescore_all(request):
     _marketing(request)

@@ -45,7 +45,7 @@ class ModuleOut(Schema):
     breakdown: list[dict]
 
 
-class SignalOut(Schema):
+class PressureSignalOut(Schema):
     kind: str
     level: str
     who: str
@@ -61,10 +61,10 @@ class DashboardOut(Schema):
     months: list[str]
     figures_until: datetime.datetime | None
     modules: list[ModuleOut]
-    signals: list[SignalOut]
+    signals: list[PressureSignalOut]
 
 
-class JobOut(Schema):
+class RefreshJobOut(Schema):
     job_id: int
 
 
@@ -99,7 +99,8 @@ def dashboard(request, query: Query[DashboardQuery]):
     }
 
 
-@router.post("/quality/refresh", response={202: JobOut}, summary="Recompute the dashboard's figures (background job)")
+@router.post("/quality/refresh", response={202: RefreshJobOut},
+             summary="Recompute the dashboard's figures (background job)")
 def refresh(request):
     user = request.auth
     if not user.has_any_role({Role.MANAGER, Role.ADMIN}):

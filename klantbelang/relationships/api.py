@@ -59,7 +59,7 @@ class ObligationOut(Schema):
         return obj.state(timezone.localdate())
 
 
-class ReviewOut(Schema):
+class PeriodicReviewOut(Schema):
     id: int
     trigger: str
     reason: str
@@ -158,12 +158,12 @@ def list_obligations(request, client_id: int):
     return access(Client, user=request.auth, pk=client_id).obligations.all()
 
 
-@router.get("/clients/{int:client_id}/reviews", response=list[ReviewOut], summary="Periodic reviews")
+@router.get("/clients/{int:client_id}/reviews", response=list[PeriodicReviewOut], summary="Periodic reviews")
 def list_reviews(request, client_id: int):
     return access(Client, user=request.auth, pk=client_id).reviews.all()
 
 
-@router.post("/reviews/{int:review_id}/outcome", response=ReviewOut, summary="Record a review's outcome")
+@router.post("/reviews/{int:review_id}/outcome", response=PeriodicReviewOut, summary="Record a review's outcome")
 def review_outcome(request, review_id: int, payload: OutcomeIn):
     review = access(PeriodicReview, user=request.auth, pk=review_id)
     return services.record_review_outcome(review=review, by=request.auth, status=payload.status, note=payload.note)

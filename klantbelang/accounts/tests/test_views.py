@@ -105,7 +105,8 @@ def test_people_list_shows_only_own_firm_with_constant_queries(login, firm, admi
     response = browser.get(reverse("accounts:user_list"))
     assert [person.email for person in response.context["members"]] == [
         "admin@test.nl", "adviser@test.nl", "manager@test.nl"]
-    with django_assert_num_queries(7) as baseline:
+    # Session, user, firm, members with roles, teams and expertise, and who has two-factor on.
+    with django_assert_num_queries(8) as baseline:
         browser.get(reverse("accounts:user_list"))
     from klantbelang.accounts.tests.factories import member
 

@@ -41,6 +41,7 @@ DEVELOPER_PAGES = {
     "governance:provider_report_pdf", "governance:topic_list", "governance:topic_new", "governance:topic_detail",
     "governance:notifications",
     "core:job_list",  # their own background jobs
+    "accounts:two_factor_setup",  # connecting their own authenticator app
     "products:import_template",  # the empty spreadsheet of the product import format
 }
 

@@ -221,3 +221,19 @@ def test_filter_products_within_the_target_market_of_a_client(login, client, bea
     # Someone who may not see the client cannot filter on it either.
     denied = client.get("/api/v1/products", {"fits_client": person.pk}, headers=bearer(second_adviser))
     assert denied.status_code == 422
+
+
+@pytest.mark.parametrize(("fields", "errors"), [
+    ({"file_format": "spreadsheet-of-2026"}, {"file_format"}),
+    ({"provider": "A" * 201}, {"provider"}),
+    ({"category": "casino"}, {"category"}),
+])
+def test_an_upload_with_bad_fields_is_refused_whole(client, bearer, firm, manager, fields, errors):
+    """The API fuzzer found these reaching the database (PostgreSQL refused the long format)."""
+    from klantbelang.products.models import ProductImport
+
+    response = client.post("/api/v1/products/imports", {"file": SimpleUploadedFile("f.csv", emt([GOOD])), **fields},
+                           headers=bearer(manager))
+    assert response.status_code == 422
+    assert {error["field"] for error in response.json()["errors"]} == errors
+    assert not ProductImport.objects.exists()

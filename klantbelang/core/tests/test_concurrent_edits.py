@@ -1,0 +1,102 @@
+"""Two people edit the same object at the same moment, each through their own database connection
+(PostgreSQL row locks; SQLite has none and serialises whole transactions). The first save wins,
+the second gets a conflict that says what happened, and nothing is silently overwritten."""
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from klantbelang.core.errors import Conflict
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks across connections: PostgreSQL"),
+    pytest.mark.xdist_group("concurrency"),
+]
+
+
+def _race(first, second):
+    """Run ``first`` in a transaction that stays open until ``second`` (on another connection) has
+    started and is waiting; returns what each raised (or None)."""
+    holding, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                first()
+                holding.set()
+                release.wait(10)
+            outcome["first"] = None
+        except Exception as error:
+            outcome["first"] = error
+            holding.set()
+        finally:
+            connections.close_all()
+
+    def run_second():
+        holding.wait(10)
+        try:
+            second()
+            outcome["second"] = None
+        except Exception as error:
+            outcome["second"] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    # The second editor now waits on the row lock the first one holds; then the first commits.
+    threading.Timer(1.0, release.set).start()
+    for thread in threads:
+        thread.join(20)
+    return outcome["first"], outcome["second"]
+
+
+def test_two_people_save_the_same_profile_version(transactional_db, firm, adviser, manager):
+    from klantbelang.clients import services
+    from klantbelang.clients.models import Client, NeedsProfile
+    from klantbelang.clients.tests.factories import household
+
+    client = household(firm, adviser)
+    base = client.current_profile.version
+    first, second = _race(
+        lambda: services.save_profile(client=Client.objects.get(pk=client.pk), by=adviser, source="adviser",
+                                      changes={"monthly_commitments": 1200}, based_on_version=base),
+        lambda: services.save_profile(client=Client.objects.get(pk=client.pk), by=manager,
+                                      source="adviser", changes={"monthly_commitments": 9999},
+                                      based_on_version=base))
+    assert first is None
+    assert isinstance(second, Conflict)
+    assert adviser.full_name in second.message
+    assert str(base + 1) in second.message
+    profiles = NeedsProfile.objects.filter(client=client).order_by("version")
+    assert [profile.version for profile in profiles] == [base, base + 1]
+    assert profiles.last().data["monthly_commitments"] == 1200
+
+
+def test_two_people_save_the_same_recommendation(transactional_db, firm, adviser, client_user, manager):
+    from klantbelang.advice import services
+    from klantbelang.advice.models import AdviceCase, Recommendation
+    from klantbelang.advice.tests.factories import ready_client
+    from klantbelang.products.tests.factories import ProductFactory
+
+    ProductFactory(firm=firm, code="CALM", needs_served=["goal_funding"])
+    case = services.open_case(client=ready_client(firm, adviser, client_user), by=adviser, domains=["investment"],
+                              reason="first_advice")
+    for phase in ("inventory", "analysis", "advice"):
+        services.transition(case=AdviceCase.objects.get(pk=case.pk), by=adviser, to=phase)
+    case = AdviceCase.objects.get(pk=case.pk)
+    need = services.needs_in_scope(case)[0]["type"]
+    base = case.edit_version
+
+    def save(by, rationale):
+        return lambda: services.save_recommendation(case=AdviceCase.objects.get(pk=case.pk), by=by, need_type=need,
+                                                    no_product=True, rationale=rationale, based_on=base)
+
+    first, second = _race(save(adviser, "Eerst sparen."), save(manager, "Toch beleggen."))
+    assert first is None
+    assert isinstance(second, Conflict)
+    assert list(Recommendation.objects.filter(case=case).values_list("rationale", flat=True)) == ["Eerst sparen."]
+    assert AdviceCase.objects.get(pk=case.pk).edit_version == base + 1
