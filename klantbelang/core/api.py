@@ -78,3 +78,30 @@ def list_audit_events(request, filters: Query[AuditQuery]):
         raise PermissionDenied
     data = {name: value for name, value in filters.dict().items() if value is not None}
     return AuditEventFilter(data=data, queryset=AuditEvent.objects.visible_to(request.auth)).qs
+
+
+class ActivityOut(Schema):
+    name: str
+    purpose: str
+    legal_basis: str
+    data: str
+    people: str
+    retention: str
+    recipients: str
+
+
+class RegisterOut(Schema):
+    firm: str
+    activities: list[ActivityOut]
+    security: str
+
+
+@router.get("/processing-register", response=RegisterOut, summary="The firm's register of processing activities")
+def processing_register(request):
+    from . import processing
+
+    if not can_view_audit(user=request.auth):
+        raise PermissionDenied
+    return {"firm": request.auth.firm.name, "security": str(processing.SECURITY),
+            "activities": [{field: str(getattr(activity, field)) for field in ActivityOut.model_fields}
+                           for activity in processing.ACTIVITIES]}

@@ -74,3 +74,13 @@ def job_download(request, pk):
         raise Http404
     return FileResponse(job.result_file.open("rb"), as_attachment=True,
                         filename=job.result_file.name.rsplit("/", 1)[-1])
+
+
+def processing_register(request):
+    """The firm's register of processing activities (AVG art. 30), for managers and admins."""
+    from . import processing
+
+    if not can_view_audit(user=request.user):
+        raise PermissionDenied
+    return TemplateResponse(request, "core/processing_register.html", {
+        "activities": processing.ACTIVITIES, "security": processing.SECURITY})
