@@ -206,9 +206,12 @@ AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form and the token API both pass the e-mail address as "username" to authenticate();
+# axes files it under this key (its default would be the user model's "email").
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "klantbelang.accounts.auth.throttled_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "klantbelang.accounts.auth.lockout_response"
 AXES_VERBOSE = False
 
 # A strict Content-Security-Policy (django-csp): scripts, styles, fonts and images only from our own

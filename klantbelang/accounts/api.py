@@ -1,6 +1,5 @@
 from datetime import datetime
 
-from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -61,11 +60,8 @@ class TokenInfoOut(Schema):
 @router.post("/auth/token", auth=None, response={201: TokenOut, 401: ErrorOut, 429: ErrorOut},
              summary="Get a bearer token")
 def create_token(request, payload: TokenIn):
-    # Checked here as well as in the authentication backend: a locked-out address and e-mail get
-    # no token, whatever the password.
-    locked = not AxesProxyHandler.is_allowed(request, {"username": payload.email})
-    user = None if locked else authenticate(request, username=payload.email, password=payload.password)
-    if locked or getattr(request, "axes_locked_out", False):
+    user = authenticate(request, username=payload.email, password=payload.password)
+    if getattr(request, "axes_locked_out", False):  # set by django-axes' backend, whatever the password
         return 429, {"code": "locked_out", "message": _(
             "Too many failed attempts for this e-mail address; try again in a quarter of an hour.")}
     if user is None or user.firm is None:

@@ -36,3 +36,13 @@ def throttled_username(request, credentials) -> str:
     "A@Firm.nl" and "a@firm.nl " share one count of failures."""
     value = (credentials or {}).get("username") or request.POST.get("username", "")
     return str(value).strip().lower()
+
+
+def lockout_response(request, original_response, credentials):
+    """What a locked-out sign-in gets (django-axes): the API keeps its own JSON answer (429
+    ``locked_out``), a page shows the lock-out page."""
+    from django.shortcuts import render
+
+    if request.path_info.startswith("/api/"):
+        return original_response
+    return render(request, "accounts/locked_out.html", status=429)

@@ -6,7 +6,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from .access import access
 from .filters import AuditEventFilter
-from .jobs import mark_interrupted, retry_job
+from .jobs import checked, retry_job
 from .models import AuditEvent, BackgroundJob
 from .permissions import can_view_audit
 
@@ -55,8 +55,7 @@ class AuditQuery(Schema):
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="Progress and outcome of a background job")
 def get_job(request, job_id: int):
-    mark_interrupted()
-    return access(BackgroundJob, user=request.auth, pk=job_id)
+    return checked(access(BackgroundJob, user=request.auth, pk=job_id))
 
 
 @router.post("/jobs/{job_id}/retry", response={202: JobOut}, summary="Start a failed job again (a new job)")

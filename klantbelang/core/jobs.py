@@ -87,15 +87,24 @@ def stale_after() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.JOB_STALE_MINUTES)
 
 
-def mark_interrupted(*, now: datetime.datetime | None = None) -> int:
+def mark_interrupted(jobs=None, *, now: datetime.datetime | None = None) -> int:
     """A job that is running but has not reported progress for ``JOB_STALE_MINUTES`` lost its
     worker (a restart, a crash, a kill). Its work ran in one transaction, so nothing of it was
-    kept: the job is marked failed, with that said, and can be started again."""
+    kept: the job is marked failed, with that said, and can be started again. ``jobs``: the
+    queryset to look at (the jobs a page shows), all jobs when None."""
     now = now or timezone.now()
-    return BackgroundJob.objects.filter(status=BackgroundJob.Status.RUNNING,
-                                        heartbeat_at__lt=now - stale_after()).update(
+    jobs = BackgroundJob.objects.all() if jobs is None else jobs
+    return jobs.filter(status=BackgroundJob.Status.RUNNING, heartbeat_at__lt=now - stale_after()).update(
         status=BackgroundJob.Status.FAILED, finished_at=now,
         message=_("The worker stopped while this job ran; nothing of its result was kept. Start it again."))
+
+
+def checked(job: BackgroundJob) -> BackgroundJob:
+    """``job`` as a page or the API should show it: failed if its worker went silent. Only a
+    running job is looked at, so the page that polls every second writes nothing otherwise."""
+    if job.status == BackgroundJob.Status.RUNNING and mark_interrupted(BackgroundJob.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
+    return job
 
 
 def can_retry(*, user, job: BackgroundJob) -> bool:

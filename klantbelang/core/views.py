@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from .access import access
 from .filters import AuditEventFilter
-from .jobs import can_retry, mark_interrupted, retry_job, start_job
+from .jobs import can_retry, checked, mark_interrupted, retry_job, start_job
 from .models import AuditEvent, BackgroundJob
 from .permissions import can_view_audit
 from .tasks import export_audit_events
@@ -45,14 +45,13 @@ def audit_export(request):
 
 
 def job_list(request):
-    mark_interrupted()
+    mark_interrupted(BackgroundJob.objects.visible_to(request.user))
     jobs = BackgroundJob.objects.visible_to(request.user).select_related("created_by")[:100]
     return TemplateResponse(request, "core/job_list.html", {"jobs": jobs})
 
 
 def job_detail(request, pk):
-    mark_interrupted()
-    job = access(BackgroundJob, user=request.user, pk=pk)
+    job = checked(access(BackgroundJob, user=request.user, pk=pk))
     template = "core/job_detail.html#progress" if request.htmx else "core/job_detail.html"
     return TemplateResponse(request, template, {"job": job, "can_retry": can_retry(user=request.user, job=job)})
 

@@ -292,20 +292,14 @@ def _taking_part(request):
 
 
 def _detail(topic: Topic) -> dict:
-    from .models import DialogueOptIn
-
-    participants = list(topic.participants.select_related("user"))
-    shown = set(DialogueOptIn.objects.filter(user__in=[item.user_id for item in participants],
-                                             show_name=True).values_list("user", flat=True))
-    names = {item.pk: (topics.shown_name(item, names_shown=shown), item.party) for item in participants}
+    participants, contributions = topics.conversation(topic)
     return {
         **{name: getattr(topic, name) for name in TopicOut.model_fields if name != "product_code"},
         "product_code": topic.product.code if topic.product_id else None,
-        "participants": [{"name": name, "party": party} for name, party in names.values()],
+        "participants": [{"name": name, "party": item.party} for item, name in participants],
         "contributions": [{"id": item.pk, "kind": item.kind, "text": None if item.hidden_at else item.text,
-                           "hidden_reason": item.hidden_reason, "author": names[item.participant_id][0],
-                           "party": names[item.participant_id][1], "created_at": item.created_at}
-                          for item in topic.contributions.all()],
+                           "hidden_reason": item.hidden_reason, "author": name, "party": item.participant.party,
+                           "created_at": item.created_at} for item, name in contributions],
     }
 
 

@@ -70,19 +70,14 @@ def topic_detail(request, pk):
 
 
 def _context(request, topic, *, form=None, advance_form=None):
-    participants = list(topic.participants.select_related("user"))
-    names_shown = set(DialogueOptIn.objects.filter(user__in=[item.user_id for item in participants],
-                                                   show_name=True).values_list("user", flat=True))
-    names = {item.pk: topics.shown_name(item, names_shown=names_shown) for item in participants}
-    contributions = [(item, names[item.participant_id]) for item in
-                     topic.contributions.select_related("participant")]
+    participants, contributions = topics.conversation(topic)
     return {
         "topic": topic, "form": form or ContributionForm(),
-        "participants": [(item, names[item.pk]) for item in participants], "contributions": contributions,
+        "participants": participants, "contributions": contributions,
         "can_steer": topics.can_steer(user=request.user, topic=topic),
         "can_moderate": topics.can_moderate(user=request.user, topic=topic),
         "advance_form": advance_form or AdvanceForm(firm=request.firm, initial={"expected_stage": topic.stage}),
-        "is_participant": any(item.user_id == request.user.pk for item in participants),
+        "is_participant": any(item.user_id == request.user.pk for item, _name in participants),
         "kinds": Contribution.Kind.choices,
         "signal_url": _signal_url(request.user, topic.decision_signal) if topic.decision_signal_id else "",
     }

@@ -260,7 +260,8 @@ def record_response(*, report, by, item: str, text: str):
     from . import reports
     from .models import ReportResponse, developer_provider
 
-    manufacturer = developer_provider(by) is not None and developer_provider(by).pk == report.provider_id
+    own_provider = developer_provider(by)
+    manufacturer = own_provider is not None and own_provider.pk == report.provider_id
     if not (can_triage(by) or manufacturer) or by.firm is None or by.firm.pk != report.firm_id:
         raise PermissionDenied
     report = report.__class__.objects.get(pk=report.pk)  # as stored now, not as passed

@@ -242,3 +242,17 @@ def shown_name(participant: Participant, *, names_shown: set[int]) -> str:
     if participant.party == Party.CLIENT and participant.user_id not in names_shown:
         return _("Client %(number)s") % {"number": participant.client_number}
     return participant.user.full_name
+
+
+def conversation(topic: Topic) -> tuple[list[tuple[Participant, str]], list[tuple[Contribution, str]]]:
+    """The topic's participants and contributions, each with the name everyone sees (three queries)."""
+    participants = list(topic.participants.select_related("user"))
+    names_shown = set(DialogueOptIn.objects.filter(user__in=[item.user_id for item in participants],
+                                                   show_name=True).values_list("user", flat=True))
+    names = {item.pk: shown_name(item, names_shown=names_shown) for item in participants}
+    by_pk = {item.pk: item for item in participants}
+    contributions = []
+    for item in topic.contributions.all():
+        item.participant = by_pk[item.participant_id]
+        contributions.append((item, names[item.participant_id]))
+    return [(item, names[item.pk]) for item in participants], contributions

@@ -147,3 +147,15 @@ def test_a_killed_worker_leaves_nothing_and_the_job_runs_again(transactional_db,
         again = retry_job(job=job, by=manager)
     assert BackgroundJob.objects.get(pk=again.pk).status == "succeeded"
     assert _results(firm) == (1, 1, 1, 1)
+
+
+@pytest.mark.django_db
+def test_the_job_page_shows_a_silent_job_as_interrupted(login, firm, manager):
+    stale = timezone.now() - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES + 1)
+    silent, busy = _review_job(firm, manager), _review_job(firm, manager)
+    BackgroundJob.objects.filter(pk=silent.pk).update(status="running", started_at=stale, heartbeat_at=stale)
+    BackgroundJob.objects.filter(pk=busy.pk).update(status="running", started_at=stale, heartbeat_at=timezone.now())
+    browser = login(manager)
+    assert browser.get(reverse("core:job_detail", args=[silent.pk])).context["job"].status == "failed"
+    assert browser.get(reverse("core:job_detail", args=[busy.pk])).context["job"].status == "running"
+    assert BackgroundJob.objects.get(pk=busy.pk).status == "running"
