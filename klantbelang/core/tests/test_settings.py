@@ -56,3 +56,13 @@ def test_demo_data_is_refused_in_production():
     result = _run("seed_demo", env={**PRODUCTION, "DATABASE_URL": "sqlite:///:memory:"})
     assert result.returncode != 0
     assert "only loaded when DJANGO_DEBUG is true" in result.stderr
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path):
+    """The hashed, compressed storage follows every url() and source map a vendored file names; a
+    reference to a file we do not ship stops a deployment."""
+    result = _run("collectstatic", "--noinput", env={**PRODUCTION, "DJANGO_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = (tmp_path / "staticfiles" / "staticfiles.json").read_text()
+    assert "vendor/chartjs/chart-4.6.1.umd.min.js" in manifest
+    assert list((tmp_path / "staticfiles" / "vendor" / "chartjs").glob("chart-4.6.1.umd.min.*.js.gz"))
