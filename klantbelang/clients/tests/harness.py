@@ -16,6 +16,11 @@ URL_OBJECTS = {
     "clients:need_match": lambda firm, user: (client := _client(firm, user), {"pk": client.pk, "index": 0}),
     "clients:invite": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
     "clients:confirm": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
+    "clients:privacy": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
+    "clients:privacy_export_json": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
+    "clients:privacy_export_pdf": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
+    "clients:privacy_consent": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
+    "clients:privacy_erase": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
 }
 
 API_OBJECTS = {
@@ -31,4 +36,15 @@ API_OBJECTS = {
         client := _client(firm, user), {"client_id": client.pk}),
     ("GET", "/api/v1/clients/{client_id}/profile"): lambda firm, user: (
         client := _client(firm, user), {"client_id": client.pk}),
+    ("GET", "/api/v1/clients/{client_id}/data-export"): lambda firm, user: (
+        client := _client(firm, user), {"client_id": client.pk}),
+    ("GET", "/api/v1/clients/{client_id}/data-export.pdf"): lambda firm, user: (
+        client := _client(firm, user), {"client_id": client.pk}),
+    ("GET", "/api/v1/clients/{client_id}/consents"): lambda firm, user: (
+        client := _client(firm, user), {"client_id": client.pk}),
+    ("POST", "/api/v1/clients/{client_id}/consents"): lambda firm, user: (
+        client := _client(firm, user), {"client_id": client.pk},
+        {"purpose": "marketing_email", "given": True, "channel": "phone"}),
+    ("POST", "/api/v1/clients/{client_id}/erasure"): lambda firm, user: (
+        client := _client(firm, user), {"client_id": client.pk}, {"reason": "Verzoek per brief, paspoort gezien."}),
 }
