@@ -62,8 +62,9 @@ def test_the_export_holds_every_row_that_points_at_the_household(released, manag
     assert data["client"]["name"] == released.name
     person = data["records"]["clients.Person"][0]
     assert (person["email"], person["phone"]) == ("claire@example.nl", "0612345678")
-    assert data["consents"][0] == {"purpose": "marketing_email", "label": "Nieuws en aanbiedingen per e-mail", "given": True,
-                                   "channel": "phone", "recorded_at": data["consents"][0]["recorded_at"]}
+    assert data["consents"][0] == {"purpose": "marketing_email", "label": "Nieuws en aanbiedingen per e-mail",
+                                   "given": True, "channel": "phone",
+                                   "recorded_at": data["consents"][0]["recorded_at"]}
     assert data["dialogue"]["opted_in"]["show_name"] is False
     assert data["portal_account"]["email"] == released.portal_user.email
     assert {"client.consent_recorded", "profile.version_created"} <= {e["action"] for e in data["audit_events"]}
