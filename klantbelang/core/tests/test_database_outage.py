@@ -95,7 +95,7 @@ def admin_connection():
 
 
 def test_postgresql_goes_away_and_comes_back_without_a_restart(transactional_db, admin_connection, settings,
-                                                                 firm, adviser):
+                                                                 firm, adviser, manager):
     """A gunicorn process in the production configuration (kept, health-checked connections)
     serves this test's database; every connection to it is cut and new ones refused, as in a
     restart or fail-over, then allowed again."""
@@ -105,7 +105,7 @@ def test_postgresql_goes_away_and_comes_back_without_a_restart(transactional_db,
     from django.test import Client as Browser
 
     browser = Browser()
-    browser.force_login(adviser)
+    browser.force_login(manager)
     cookie = f"sessionid={browser.cookies['sessionid'].value}"
     database = connection.settings_dict
     name, port = database["NAME"], _free_port()
@@ -117,7 +117,8 @@ def test_postgresql_goes_away_and_comes_back_without_a_restart(transactional_db,
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",  # noqa: S603
                                "--workers", "1", "--log-level", "critical"], cwd=ROOT, env=environment,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    page, api = f"/clients/{client.pk}/", "/api/v1/me"
+    # A page that renders no static files: the fresh checkout has no collected, hashed ones.
+    page, api = f"/clients/{client.pk}/privacy/export.json", "/api/v1/me"
     try:
         for _ in range(100):
             try:
@@ -146,5 +147,7 @@ def test_postgresql_goes_away_and_comes_back_without_a_restart(transactional_db,
         admin_connection.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
         server.terminate()
         server.wait(timeout=30)
+        admin_connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                                 [name])
         connection.close()  # this test's own connection was cut as well
     assert Client.objects.filter(pk=client.pk).exists()
