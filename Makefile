@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate demo worker messages bench bench-matching bench-clients bench-advice bench-prospects bench-dashboard bench-review clean
+.PHONY: install run test lint format migrate demo worker messages bench bench-matching bench-clients bench-advice bench-prospects bench-dashboard bench-review bench-load clean
 
 install: $(STAMP)
 
@@ -57,6 +57,12 @@ bench: install
 	$(BIN)/python benchmarks/clients.py
 	$(BIN)/python benchmarks/advice.py
 	$(BIN)/python benchmarks/prospects.py
+
+# Load test: gunicorn with DJANGO_DEBUG=false on PostgreSQL (database klantbelang_load, created and
+# filled with 100,000 households on the first run), locust at 25, 50 and 100 users; see docs/benchmarks.md.
+bench-load: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r benchmarks/load/requirements.lock -c requirements.lock
+	$(BIN)/python benchmarks/load/run.py
 
 # Needs analysis throughput and the client list at 100,000 clients (set DATABASE_URL for PostgreSQL).
 bench-clients: install

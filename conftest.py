@@ -1,6 +1,7 @@
 """Shared fixtures: two firms, one person per role in the first, an adviser in the second."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 
@@ -20,6 +21,22 @@ def _default_language():
 
     with translation.override(django_settings.LANGUAGE_CODE):
         yield
+
+
+# What production hashes with; tests that are about password hashing ask for it (production_hashers).
+PRODUCTION_HASHERS = list(django_settings.PASSWORD_HASHERS)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow (about 140 ms of CPU a hash); thousands of test users do not
+    need it. Passwords in tests hash with MD5; accounts/tests/test_security.py checks Argon2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_HASHERS]
+
+
+@pytest.fixture
+def production_hashers(settings):
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
 
 
 @pytest.fixture(autouse=True)

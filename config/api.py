@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -15,6 +16,7 @@ from klantbelang.advice.api import router as advice_router
 from klantbelang.clients.api import router as clients_router
 from klantbelang.core.api import router as core_router
 from klantbelang.core.errors import DomainError
+from klantbelang.core.views import UNAVAILABLE
 from klantbelang.governance.api import router as governance_router
 from klantbelang.governance.dialogue_api import router as dialogue_router
 from klantbelang.matching.api import router as matching_router
@@ -83,6 +85,15 @@ def _error(request, status: int, code: str, message: str, **extra):
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     return _error(request, exc.status, exc.code, str(exc.message))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_gone(request, exc):
+    """The database went away mid-request (restart, fail-over): retry shortly; nothing was saved."""
+    response = _error(request, 503, "unavailable", UNAVAILABLE)
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(Http404)

@@ -122,6 +122,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'klantbelang.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # A kept connection is tested before a request uses it, so a database restart costs one
+        # reconnect instead of an error page on every worker.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -189,6 +192,9 @@ if _task_backend not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 # A running job that reported no progress for this long lost its worker (see core.jobs.mark_interrupted).
 JOB_STALE_MINUTES = int(os.environ.get("DJANGO_JOB_STALE_MINUTES", "15"))
+# How long an erased client's advice files are kept (years after the erasure, which ends the
+# relationship): the record-keeping duty under the Wft/IDD/MiFID II, and fiscal retention.
+ADVICE_RETENTION_YEARS = int(os.environ.get("DJANGO_ADVICE_RETENTION_YEARS", "7"))
 
 SESSION_COOKIE_HTTPONLY = True
 # A working day at most, and gone when the browser closes; "log out everywhere" ends them all at once.

@@ -2,6 +2,8 @@ from django.urls import include, path
 
 from .api import api
 
+handler500 = "klantbelang.core.views.server_error"
+
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("klantbelang.accounts.urls")),

@@ -5,6 +5,7 @@ the services, so every step has its audit event and the gates are honoured."""
 from django.utils import timezone
 
 from klantbelang.clients.models import Client
+from klantbelang.clients.privacy import erase
 from klantbelang.matching.batch import match_one
 from klantbelang.matching.shelf import catalogue_for
 from klantbelang.products.models import Product
@@ -15,7 +16,7 @@ from .models import AdviceCase
 
 APPROVE = {key: {"ok": True, "comment": ""} for key, _nl, _en in services.CHECKLIST}
 PLAN = ["intake", "inventory", "analysis", "advice", "deviation", "changes_requested", "released", "released",
-        "implemented", "aftercare"]
+        "implemented", "aftercare", "erased"]
 
 
 def _ready_clients(firm, adviser):
@@ -90,4 +91,9 @@ def seed(context: dict) -> None:
             services.transition(case=case, by=adviser, to="implemented")
         if plan == "aftercare":
             services.transition(case=case, by=adviser, to="aftercare")
+        if plan == "erased":
+            # The household later asked to be erased: its released advice file stays until the
+            # retention ends, everything else that may go is gone.
+            erase(client=client, by=context["people"]["manager@demo.nl"],
+                  reason="Verzoek per brief van de klant; identiteit gecontroleerd aan de balie.")
     context["stdout"].write(f"Advice files: {made} created.")

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klantbelang.clients.models import Client, NeedsProfile
+from klantbelang.clients.models import Client, NeedsProfile, adviser_scope
 from klantbelang.core.domains import domain_labels
 from klantbelang.core.models import Firm
 from klantbelang.core.roles import Role
@@ -60,8 +60,10 @@ class AdviceCaseQuerySet(models.QuerySet):
         if user.has_any_role({Role.REVIEWER, Role.MANAGER, Role.ADMIN}):
             return cases
         if user.has_role(Role.ADVISER):
-            return cases.filter(Q(client__in=Client.objects.visible_to(user).values("pk"))
-                                | Q(specialists=user) | Q(lead=user)).distinct()
+            # Through the case's own client row and a subquery for specialists: no DISTINCT, no
+            # semi-join against the adviser's whole book.
+            specialist = AdviceCase.specialists.through.objects.filter(user=user).values("advicecase_id")
+            return cases.filter(adviser_scope(user, "client__") | Q(pk__in=specialist) | Q(lead=user))
         if user.has_role(Role.CLIENT):
             # A client sees advice once it is released, never the work in progress.
             return cases.filter(client__portal_user=user, versions__isnull=False).distinct()

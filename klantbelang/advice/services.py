@@ -69,6 +69,8 @@ def open_case(*, client: Client, by, domains: list[str], reason: str, title: str
               lead: User | None = None) -> AdviceCase:
     if not can_open_case(user=by) or not Client.objects.visible_to(by).filter(pk=client.pk).exists():
         raise PermissionDenied
+    if client.erased_at is not None:
+        raise ValidationError(_("This client's data was erased; no new advice file can be opened."))
     if not domains:
         raise ValidationError({"domains": _("Choose at least one advice domain.")})
     case = AdviceCase.objects.create(

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -28,6 +29,9 @@ from .permissions import can_open_case, can_review, can_work_on_case
 STAFF = {Role.ADVISER, Role.REVIEWER, Role.MANAGER, Role.ADMIN}
 
 
+CASE_PAGE_SIZE = 50
+
+
 def case_list(request):
     if not request.user.has_any_role(STAFF):
         raise PermissionDenied
@@ -37,8 +41,9 @@ def case_list(request):
         cases = cases.filter(status=status)
     if request.GET.get("review") and request.user.has_role(Role.REVIEWER):
         cases = cases.filter(status=Phase.REVIEW).exclude(lead=request.user)
-    return TemplateResponse(request, "advice/case_list.html", {"cases": cases[:200], "phases": Phase.choices,
-                                                               "status": status})
+    page = Paginator(cases, CASE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "advice/case_list.html", {"cases": page.object_list, "page": page,
+                                                               "phases": Phase.choices, "status": status})
 
 
 def case_create(request, client_pk):

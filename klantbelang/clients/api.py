@@ -1,7 +1,8 @@
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -12,7 +13,7 @@ from klantbelang.accounts.models import Team, User
 from klantbelang.core.access import access
 from klantbelang.core.roles import Role
 
-from . import services
+from . import privacy, services
 from .filters import ClientFilter
 from .models import Client, NeedsProfile, Person
 from .profile_data import to_match_profile
@@ -58,7 +59,7 @@ class ClientOut(Schema):
 
     @staticmethod
     def resolve_profile_version(obj):
-        return obj.current_profile.version if obj.current_profile else None
+        return obj.profile_version
 
     @staticmethod
     def resolve_persons(obj):
@@ -118,7 +119,9 @@ class ClientIn(Schema):
 
 
 def _clients(user):
-    return (Client.objects.visible_to(user).select_related("responsible_adviser", "team", "current_profile")
+    # The version number only: joining the profile would read every listed household's whole profile.
+    return (Client.objects.visible_to(user).select_related("responsible_adviser", "team")
+            .annotate(profile_version=F("current_profile__version"))
             .prefetch_related(Prefetch("persons", queryset=Person.objects.order_by("pk"))))
 
 
@@ -186,3 +189,70 @@ def get_match_profile(request, client_id: int, version: int | None = None):
     return {"version": profile.version,
             "profile": to_match_profile(profile.data, today=timezone.localdate()),
             "data": profile.data, "derived": profile.derived, "missing": profile.missing, "needs": profile.needs}
+
+
+class ConsentOut(Schema):
+    purpose: str
+    label: str
+    given: bool
+    channel: str | None
+    recorded_at: datetime | None
+
+
+class ConsentIn(Schema):
+    purpose: str = Field(max_length=20, description="marketing_email, marketing_phone or marketing_post")
+    given: bool
+    channel: str = Field(default="portal", max_length=12,
+                         description="staff: in_person, phone or writing; the client: portal")
+
+
+class ErasureIn(Schema):
+    reason: str = Field(max_length=500, description="who asked, when, and how their identity was checked")
+
+
+class ErasureOut(Schema):
+    deleted: bool = Field(description="true: nothing had to be kept and the household is gone")
+    retain_until: date | None = Field(description="until when the advice files are kept, read-only")
+
+
+@router.get("/clients/{int:client_id}/data-export", response=dict,
+            summary="Everything stored about a household (AVG/GDPR access and portability)")
+def data_export(request, client_id: int):
+    client = access(Client, user=request.auth, pk=client_id)
+    return privacy.export(client=client, by=request.auth, kind="api")
+
+
+@router.get("/clients/{int:client_id}/data-export.pdf", summary="A readable summary of a household's data (PDF)",
+            response={200: None})
+def data_export_pdf(request, client_id: int):
+    from .privacy_views import render_summary_pdf
+
+    client = access(Client, user=request.auth, pk=client_id)
+    data = privacy.export(client=client, by=request.auth, kind="pdf")
+    return HttpResponse(render_summary_pdf(client, data), content_type="application/pdf")
+
+
+@router.get("/clients/{int:client_id}/consents", response=list[ConsentOut],
+            summary="Consent for marketing contact: what applies per purpose")
+def list_consents(request, client_id: int):
+    client = access(Client, user=request.auth, pk=client_id)
+    if not (privacy.can_export(user=request.auth, client=client)
+            or privacy.can_record_consent(user=request.auth, client=client)):
+        raise PermissionDenied
+    return privacy.current_consents(client)
+
+
+@router.post("/clients/{int:client_id}/consents", response={201: list[ConsentOut]},
+             summary="Record a client's decision about marketing contact")
+def record_consent(request, client_id: int, payload: ConsentIn):
+    client = access(Client, user=request.auth, pk=client_id)
+    privacy.record_consent(client=client, by=request.auth, **payload.dict())
+    return 201, privacy.current_consents(client)
+
+
+@router.post("/clients/{int:client_id}/erasure", response=ErasureOut,
+             summary="Erase a household at the client's request; advice files are kept until their retention ends")
+def erase_client(request, client_id: int, payload: ErasureIn):
+    client = access(Client, user=request.auth, pk=client_id)
+    kept = privacy.erase(client=client, by=request.auth, reason=payload.reason)
+    return {"deleted": kept is None, "retain_until": kept.retain_until if kept else None}

@@ -1,6 +1,6 @@
 """Demo households: 500 for Demo Advies and 50 for Ander Kantoor, created through the services
 so that every profile has its needs analysis; the household of Claire Mulder (client@demo.nl)
-has portal access."""
+has portal access. Some households have marketing consent on record."""
 
 import random
 
@@ -9,7 +9,8 @@ from django.utils import timezone
 from klantbelang.accounts.models import Team
 
 from .household_generator import household
-from .models import Client, Person
+from .models import Client, Consent, Person
+from .privacy import record_consent
 from .services import create_client, import_profile
 
 SIZES = {"demo-advies": 500, "ander-kantoor": 50}
@@ -48,4 +49,22 @@ def seed(context: dict) -> None:
         client.save(update_fields=["portal_user"])
         Person.objects.filter(client=client).update(employment="")
         created += 1
+    _consents(demo, people)
     context["stdout"].write(f"Clients: {created} created.")
+
+
+def _consents(firm, people) -> None:
+    """Marketing consent as a firm collects it: Claire chose in the portal, some households told
+    their adviser (one changed their mind), most were never asked — and so are not contacted."""
+    if Consent.objects.filter(client__firm=firm).exists():
+        return
+    claire = Client.objects.get(portal_user=people["client@demo.nl"])
+    record_consent(client=claire, by=people["client@demo.nl"], purpose="marketing_email", given=True, channel="portal")
+    adviser = people["adviser@demo.nl"]
+    for number, client in enumerate(Client.objects.filter(firm=firm, responsible_adviser=adviser)
+                                    .exclude(pk=claire.pk).order_by("reference")[:12]):
+        record_consent(client=client, by=adviser, purpose=("marketing_email", "marketing_phone")[number % 2],
+                       given=True, channel=("in_person", "phone", "writing")[number % 3])
+        if number % 4 == 3:
+            record_consent(client=client, by=adviser, purpose=("marketing_email", "marketing_phone")[number % 2],
+                           given=False, channel="phone")

@@ -378,3 +378,38 @@ SECTIONS = {section.key: section for section in (
 ANSWERED_SECTIONS = {"existing": "existing_products"}
 
 NEED_LABELS = dict(NeedType.choices)
+
+
+class ConsentForm(forms.Form):
+    """A client's decision about marketing contact; staff say how it reached them."""
+
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=[])
+    given = forms.TypedChoiceField(label=_("Decision"), coerce=lambda value: value == "yes",
+                                   choices=[("yes", _("Consent given")), ("no", _("Consent withdrawn"))])
+    channel = forms.ChoiceField(label=_("How the client told us"), choices=[])
+
+    def __init__(self, *args, portal: bool = False, **kwargs):
+        from .models import Consent
+
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = Consent.Purpose.choices
+        if portal:
+            del self.fields["channel"]
+        else:
+            self.fields["channel"].choices = [(value, label) for value, label in Consent.Channel.choices
+                                              if value not in {Consent.Channel.PORTAL, Consent.Channel.ERASURE}]
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(label=_("Request"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Who asked, when, and how their identity was checked."))
+    reference = forms.CharField(label=_("Type the client number to confirm"), max_length=30)
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def clean_reference(self):
+        if self.cleaned_data["reference"].strip() != self.client.reference:
+            raise forms.ValidationError(_("This is not the client number of this household."))
+        return self.cleaned_data["reference"]

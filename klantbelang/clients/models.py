@@ -16,6 +16,14 @@ from .completeness import DOMAINS, missing_for
 DOMAIN_BITS = {domain: 1 << index for index, domain in enumerate(DOMAINS)}
 
 
+def adviser_scope(user, prefix: str = "") -> Q:
+    """The households an adviser works on: their own and their teams' (``prefix`` reaches the client
+    from another model, e.g. ``"client__"``). A subquery, not a join on team members: no DISTINCT
+    over a large book."""
+    teams = Team.objects.filter(members=user).values("pk")
+    return Q(**{f"{prefix}responsible_adviser": user}) | Q(**{f"{prefix}team__in": teams})
+
+
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reviewers, managers and admins see the firm's clients; an adviser the clients they are
@@ -26,9 +34,7 @@ class ClientQuerySet(models.QuerySet):
         if user.has_any_role({Role.REVIEWER, Role.MANAGER, Role.ADMIN}):
             return clients
         if user.has_role(Role.ADVISER):
-            # A subquery, not a join on team members: no DISTINCT over a large book.
-            teams = Team.objects.filter(members=user).values("pk")
-            return clients.filter(Q(responsible_adviser=user) | Q(team__in=teams))
+            return clients.filter(adviser_scope(user))
         if user.has_role(Role.CLIENT):
             return clients.filter(portal_user=user)
         return self.none()
@@ -53,6 +59,11 @@ class Client(models.Model):
     missing_mask = models.PositiveSmallIntegerField(_("domains with missing information"), default=0)
     last_life_event_on = models.DateField(_("latest life event"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Erasure at the client's request (AVG art. 17): contact details and portal access are removed
+    # at once; what the law makes the firm keep (advice files) stays, read-only, until
+    # ``retain_until`` and is then purged with the rest of the household (privacy.purge).
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    retain_until = models.DateField(_("kept until"), null=True, blank=True)
 
     objects = ClientQuerySet.as_manager()
 
@@ -74,6 +85,48 @@ class Client(models.Model):
     @property
     def incomplete_domain_labels(self) -> list[str]:
         return domain_labels(self.incomplete_domains)
+
+
+class Consent(models.Model):
+    """One decision of a client about being contacted for marketing: given or withdrawn, when, by
+    whom and how it was recorded. Append-only; the latest record per purpose is what applies.
+    Consent for vulnerability data sits on the person (Person.vulnerability_consent_at) and for
+    the dialogue in its opt-in."""
+
+    class Purpose(models.TextChoices):
+        EMAIL = "marketing_email", _("News and offers by e-mail")
+        PHONE = "marketing_phone", _("News and offers by phone")
+        POST = "marketing_post", _("News and offers by post")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("by the client in the portal")
+        IN_PERSON = "in_person", _("in a meeting")
+        PHONE = "phone", _("by phone")
+        WRITING = "writing", _("in writing or by e-mail")
+        ERASURE = "erasure", _("withdrawn at erasure")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    given = models.BooleanField(_("consent given"))
+    channel = models.CharField(_("recorded"), max_length=12, choices=Channel.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("marketing consent")
+        verbose_name_plural = _("marketing consents")
+        ordering = ["client", "-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(purpose__in=["marketing_email", "marketing_phone", "marketing_post"]),
+                                   name="consent_purpose_valid"),
+            models.CheckConstraint(condition=Q(channel__in=["portal", "in_person", "phone", "writing", "erasure"]),
+                                   name="consent_channel_valid"),
+        ]
+        indexes = [models.Index(fields=["client", "purpose", "-recorded_at"], name="consent_latest")]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()}: {_('yes') if self.given else _('no')}"
 
 
 def domain_mask(domains) -> int:

@@ -7,8 +7,9 @@ def can_create_client(*, user) -> bool:
 
 def can_edit_profile(*, user, client) -> bool:
     """Advisers who may see the client, managers and admins edit; the client edits their own
-    household in the portal. Reviewers read only (four-eyes means not touching the file)."""
-    if not user.is_authenticated or user.firm != client.firm:
+    household in the portal. Reviewers read only (four-eyes means not touching the file). An erased
+    household is read-only for everyone."""
+    if not user.is_authenticated or user.firm != client.firm or client.erased_at is not None:
         return False
     if client.portal_user_id == user.pk and user.has_role(Role.CLIENT):
         return True

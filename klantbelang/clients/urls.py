@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "clients"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("clients/<int:pk>/invite/", views.invite, name="invite"),
     path("clients/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("portal/", views.portal, name="portal"),
+    path("portal/privacy/", privacy_views.portal_privacy, name="portal_privacy"),
+    path("clients/<int:pk>/privacy/", privacy_views.privacy_page, name="privacy"),
+    path("clients/<int:pk>/privacy/export.json", privacy_views.export_json, name="privacy_export_json"),
+    path("clients/<int:pk>/privacy/export.pdf", privacy_views.export_pdf, name="privacy_export_pdf"),
+    path("clients/<int:pk>/privacy/consent/", privacy_views.record_consent, name="privacy_consent"),
+    path("clients/<int:pk>/privacy/erase/", privacy_views.erase, name="privacy_erase"),
 ]

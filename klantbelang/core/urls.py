@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/export/", views.audit_export, name="audit_export"),
     path("processing-register/", views.processing_register, name="processing_register"),

@@ -1,8 +1,13 @@
+import sys
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.db import InterfaceError, OperationalError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +20,35 @@ from .permissions import can_view_audit
 from .tasks import export_audit_events
 
 AUDIT_PAGE_SIZE = 50
+DATABASE_GONE = (OperationalError, InterfaceError)
+# Both languages: when the database is gone there is no user, so no language preference either.
+UNAVAILABLE = ("De database is even niet bereikbaar; er is niets opgeslagen. / "
+               "The database cannot be reached; nothing was saved.")
+SERVER_ERROR = "Er ging iets mis; er is niets verloren gegaan. / Something went wrong; nothing was lost."
+
+
+def server_error(request):
+    """handler500. A database that went away (restart, fail-over, network) is a 503 the client may
+    retry: the request's transaction was rolled back, so nothing was half saved, and the next
+    request reconnects (health-checked connections). Anything else is the plain 500 page. Neither
+    touches the database, the session or the user; the API answers in its JSON error format."""
+    unavailable = isinstance(sys.exc_info()[1], DATABASE_GONE)
+    status = 503 if unavailable else 500
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": "unavailable" if unavailable else "server_error",
+                                 "message": UNAVAILABLE if unavailable else SERVER_ERROR}, status=status)
+    else:
+        response = HttpResponse(render_to_string("503.html" if unavailable else "500.html"), status=status)
+    if unavailable:
+        response["Retry-After"] = "5"
+    return response
+
+
+@login_not_required
+def health(request):
+    """Liveness for a load balancer: the process answers. Touches neither the database nor the
+    session, so it is also the smallest page the load test measures our pages against."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request):

@@ -28,7 +28,9 @@ def scan_firm(*, firm_id: int) -> int:
 
     today = timezone.localdate()
     opened = 0
-    for client in Client.objects.filter(firm_id=firm_id, agreements__status="confirmed").select_related(
+    # An erased household's relationship has ended: no more reviews.
+    for client in Client.objects.filter(firm_id=firm_id, agreements__status="confirmed",
+                                        erased_at__isnull=True).select_related(
             "current_profile", "firm").distinct():
         opened += len(scan_triggers(client=client, today=today))
     return opened

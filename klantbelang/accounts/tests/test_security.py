@@ -27,7 +27,7 @@ def _sign_in(browser, email, password, address="10.0.0.1"):
 
 # Passwords ---------------------------------------------------------------------------------------
 
-def test_new_passwords_are_argon2_and_old_ones_are_upgraded(firm):
+def test_new_passwords_are_argon2_and_old_ones_are_upgraded(firm, production_hashers):
     user = member(firm, "adviser", email="a@test.nl")
     assert user.password.startswith("argon2$")
     User.objects.filter(pk=user.pk).update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"))

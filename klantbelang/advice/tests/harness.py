@@ -2,6 +2,7 @@ from klantbelang.accounts.tests.factories import member
 from klantbelang.advice import services
 from klantbelang.advice.models import AdviceVersion
 from klantbelang.clients.tests.factories import household
+from klantbelang.core.tests.matrix import VALIDATED_FIRST
 
 
 def _case(firm, user):
@@ -12,7 +13,7 @@ def _case(firm, user):
 
 def _version(firm, user):
     case = _case(firm, user)
-    return AdviceVersion.objects.create(case=case, number=1, snapshot={}, released_by=case.lead)
+    return AdviceVersion.objects.create(case=case, number=1, snapshot=services.snapshot(case), released_by=case.lead)
 
 
 def _client(firm, user):
@@ -46,4 +47,35 @@ API_OBJECTS = {
         version := _version(firm, user), {"version_id": version.pk}),
     ("POST", "/api/v1/advice-versions/{version_id}/responses"): lambda firm, user: (
         version := _version(firm, user), {"version_id": version.pk}, {"kind": "accepted"}),
+}
+
+
+# Who may use each endpoint inside the firm (core/tests/test_authorization_matrix.py): the roles that
+# get through on an object someone else in the firm owns; every other role gets 403 or 404.
+ACCESS = {
+    "advice:case_create": "admin manager",
+    "advice:case_detail": "admin manager reviewer",
+    "advice:case_list": "admin adviser manager reviewer",
+    "advice:case_move": "admin manager",
+    "advice:case_note": "admin manager reviewer",
+    "advice:case_task": "admin manager reviewer",
+    "advice:case_team": "admin manager",
+    "advice:case_time": "admin manager reviewer",
+    "advice:portal": "",
+    "advice:recommendation_save": "admin manager reviewer",
+    "advice:report": "admin manager reviewer",
+    "advice:report_pdf": "admin manager reviewer",
+    "advice:respond": "",
+    "advice:review": "reviewer",
+    ("GET", "/api/v1/advice-versions/{version_id}"): "admin manager reviewer",
+    ("GET", "/api/v1/advice-versions/{version_id}/report.pdf"): "admin manager reviewer",
+    ("GET", "/api/v1/cases"): "admin adviser client manager marketing product_developer reviewer",
+    ("GET", "/api/v1/cases/{case_id}"): "admin manager reviewer",
+    ("GET", "/api/v1/cases/{case_id}/recommendations"): "admin manager reviewer",
+    ("POST", "/api/v1/advice-versions/{version_id}/responses"): "",
+    ("POST", "/api/v1/cases"): VALIDATED_FIRST,
+    ("POST", "/api/v1/cases/{case_id}/move"): "admin manager",
+    ("POST", "/api/v1/cases/{case_id}/recommendations"): "admin manager",
+    ("POST", "/api/v1/cases/{case_id}/reviews"): "reviewer",
+    ("POST", "/api/v1/cases/{case_id}/time"): "admin manager reviewer",
 }

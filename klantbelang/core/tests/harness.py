@@ -28,3 +28,22 @@ API_OBJECTS = {
     ("GET", "/api/v1/jobs/{job_id}"): lambda firm, user: (job := _job(firm, user), {"job_id": job.pk}),
     ("POST", "/api/v1/jobs/{job_id}/retry"): lambda firm, user: (job := _failed(firm, user), {"job_id": job.pk}),
 }
+
+
+# Who may use each endpoint inside the firm (core/tests/test_authorization_matrix.py): the roles that
+# get through on an object someone else in the firm owns; every other role gets 403 or 404.
+ACCESS = {
+    "core:audit_export": "admin manager",
+    "core:audit_list": "admin manager",
+    "core:home": "admin adviser client manager marketing product_developer reviewer",
+    "core:job_detail": "admin manager",
+    "core:job_download": "",
+    "core:job_list": "admin adviser client manager marketing product_developer reviewer",
+    "core:job_retry": "admin manager",
+    "core:processing_register": "admin manager",
+    ("GET", "/api/v1/audit-events"): "admin manager",
+    ("GET", "/api/v1/jobs"): "admin adviser client manager marketing product_developer reviewer",
+    ("GET", "/api/v1/jobs/{job_id}"): "admin manager",
+    ("GET", "/api/v1/processing-register"): "admin manager",
+    ("POST", "/api/v1/jobs/{job_id}/retry"): "admin manager",
+}

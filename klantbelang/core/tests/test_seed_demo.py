@@ -42,12 +42,30 @@ def test_seed_demo_loads_every_capability_and_is_idempotent(transactional_db, se
         "received", "acknowledged", "analysed", "resolved", "client_informed"}
     assert "adviser@demo.nl" in out.getvalue()
     assert Client.objects.get(portal_user__email="client@demo.nl").name == "Huishouden Mulder"
+    _privacy_demo()
     _governance_demo()
     call_command("seed_demo", stdout=io.StringIO())
     assert {model.__name__: model.objects.count() for model in
             (User, Client, Product, ServiceAgreement, PeriodicReview, Complaint, AdviceCase, AdviceVersion,
              Prospect, ScoringModel, MonthlyFigure, QualityGoal)} == counts
     _backup_and_restore(tmp_path)
+
+
+def _privacy_demo():
+    from klantbelang.advice.models import AdviceVersion
+    from klantbelang.clients.models import Client, Consent
+    from klantbelang.clients.privacy import current_consents
+
+    claire = Client.objects.get(portal_user__email="client@demo.nl")
+    assert {row["purpose"]: row["given"] for row in current_consents(claire)} == {
+        "marketing_email": True, "marketing_phone": False, "marketing_post": False}
+    assert set(Consent.objects.values_list("channel", flat=True)) == {"portal", "in_person", "phone", "writing"}
+    assert Consent.objects.filter(given=False).count() == 3
+    erased = Client.objects.get(erased_at__isnull=False)
+    assert erased.retain_until is not None
+    assert erased.portal_user is None
+    assert set(erased.persons.values_list("email", flat=True)) == {""}
+    assert AdviceVersion.objects.filter(case__client=erased).exists()
 
 
 def test_seed_demo_is_refused_without_debug(db, settings):

@@ -56,3 +56,23 @@ def test_demo_data_is_refused_in_production():
     result = _run("seed_demo", env={**PRODUCTION, "DATABASE_URL": "sqlite:///:memory:"})
     assert result.returncode != 0
     assert "only loaded when DJANGO_DEBUG is true" in result.stderr
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path, settings):
+    """The hashed storage of production (whitenoise adds compression on top) follows every url()
+    and source map a vendored file names; a reference to a file we do not ship stops a deployment."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.management import call_command
+    from django.utils.functional import empty
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    staticfiles_storage._wrapped = empty  # the storage is chosen once per process; choose again
+    try:
+        call_command("collectstatic", "--noinput", verbosity=0)
+    finally:
+        staticfiles_storage._wrapped = empty
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/chartjs/chart-4.6.1.umd.min.js" in manifest
+    assert len(list((tmp_path / "vendor" / "chartjs").glob("chart-4.6.1.umd.min.*.js"))) == 1

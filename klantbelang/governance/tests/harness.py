@@ -1,4 +1,5 @@
 from klantbelang.accounts.tests.factories import member
+from klantbelang.core.tests.matrix import VALIDATED_FIRST
 from klantbelang.governance import services
 from klantbelang.governance.models import BookReview
 from klantbelang.products.tests.factories import ProductFactory
@@ -108,3 +109,68 @@ API_OBJECTS.update({
     ("POST", "/api/v1/contributions/{contribution_id}/hide"): lambda firm, user: (
         item := _contribution(firm, user), {"contribution_id": item.pk}, {"reason": "Off topic."}),
 })
+
+
+# Who may use each endpoint inside the firm (core/tests/test_authorization_matrix.py): the roles that
+# get through on an object someone else in the firm owns; every other role gets 403 or 404.
+ACCESS = {
+    "governance:collect": "admin manager",
+    "governance:contribution_hide": "admin manager",
+    "governance:developers": "admin manager",
+    "governance:notifications": "admin adviser client manager marketing product_developer reviewer",
+    "governance:portal": "client",
+    "governance:provider_home": "product_developer",
+    "governance:provider_report": "",
+    "governance:provider_report_csv": "",
+    "governance:provider_report_json": "",
+    "governance:provider_report_pdf": "",
+    "governance:provider_signal": "",
+    "governance:report_csv": "admin adviser manager reviewer",
+    "governance:report_detail": "admin adviser manager reviewer",
+    "governance:report_json": "admin adviser manager reviewer",
+    "governance:report_list": "admin adviser manager reviewer",
+    "governance:report_pdf": "admin adviser manager reviewer",
+    "governance:review_detail": "admin adviser manager reviewer",
+    "governance:review_list": "admin adviser manager reviewer",
+    "governance:review_start": "admin manager",
+    "governance:signal_detail": "admin adviser manager reviewer",
+    "governance:signal_list": "admin adviser manager reviewer",
+    "governance:signal_new": "admin adviser manager reviewer",
+    "governance:topic_advance": "admin manager",
+    "governance:topic_detail": "admin adviser manager marketing reviewer",
+    "governance:topic_join": "admin adviser manager marketing reviewer",
+    "governance:topic_list": "admin adviser client manager marketing product_developer reviewer",
+    "governance:topic_new": "admin adviser manager marketing reviewer",
+    ("DELETE", "/api/v1/dialogue/opt-in"): "client",
+    ("GET", "/api/v1/book-reviews"): "admin adviser manager reviewer",
+    ("GET", "/api/v1/book-reviews/{review_id}"): "admin adviser manager reviewer",
+    ("GET", "/api/v1/distributor-reports"): "admin adviser manager reviewer",
+    ("GET", "/api/v1/distributor-reports/{report_id}"): "admin adviser manager reviewer",
+    ("GET", "/api/v1/manufacturer/reports"): "product_developer",
+    ("GET", "/api/v1/manufacturer/reports/{report_id}"): "",
+    ("GET", "/api/v1/manufacturer/signals"): "product_developer",
+    ("GET", "/api/v1/manufacturer/signals/{signal_id}"): "",
+    ("GET", "/api/v1/notifications"): "admin adviser client manager marketing product_developer reviewer",
+    ("GET", "/api/v1/product-developers"): "admin manager",
+    ("GET", "/api/v1/signals"): "admin adviser manager reviewer",
+    ("GET", "/api/v1/topics"): "admin adviser client manager marketing product_developer reviewer",
+    ("GET", "/api/v1/topics/{topic_id}"): "admin adviser manager marketing reviewer",
+    ("POST", "/api/v1/book-reviews"): "admin manager",
+    ("POST", "/api/v1/contributions/{contribution_id}/hide"): "admin manager",
+    ("POST", "/api/v1/distributor-reports"): VALIDATED_FIRST,
+    ("POST", "/api/v1/distributor-reports/{report_id}/responses"): "admin manager",
+    ("POST", "/api/v1/distributor-reports/{report_id}/sent"): "admin manager",
+    ("POST", "/api/v1/manufacturer/reports/{report_id}/responses"): "",
+    ("POST", "/api/v1/manufacturer/signals/{signal_id}/answers"): "",
+    ("POST", "/api/v1/notifications/read"): "admin adviser client manager marketing product_developer reviewer",
+    ("POST", "/api/v1/product-developers"): VALIDATED_FIRST,
+    ("POST", "/api/v1/signals"): VALIDATED_FIRST,
+    ("POST", "/api/v1/signals/collect"): "admin manager",
+    ("POST", "/api/v1/signals/{signal_id}/share"): "admin manager",
+    ("POST", "/api/v1/signals/{signal_id}/triage"): "admin manager",
+    ("POST", "/api/v1/topics"): VALIDATED_FIRST,
+    ("POST", "/api/v1/topics/{topic_id}/advance"): "admin manager",
+    ("POST", "/api/v1/topics/{topic_id}/contributions"): "admin adviser manager marketing reviewer",
+    ("POST", "/api/v1/topics/{topic_id}/join"): "admin adviser manager marketing reviewer",
+    ("PUT", "/api/v1/dialogue/opt-in"): "client",
+}

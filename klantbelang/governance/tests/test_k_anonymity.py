@@ -155,7 +155,7 @@ def test_no_page_shows_an_identity_or_a_small_group(world, login, firm, product_
                 opened.add(name)
     assert problems == []
     assert opened <= DEVELOPER_PAGES | {"accounts:login", "accounts:password_set", "accounts:switch_language",
-                                        "relationships:calendar"}, sorted(opened - DEVELOPER_PAGES)
+                                        "relationships:calendar", "core:health"}, sorted(opened - DEVELOPER_PAGES)
     assert {"governance:provider_home", "governance:provider_signal", "governance:provider_report",
             "governance:provider_report_json", "governance:topic_detail"} <= opened
 

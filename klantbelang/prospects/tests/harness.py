@@ -1,4 +1,7 @@
+import itertools
+
 from klantbelang.accounts.tests.factories import member
+from klantbelang.core.tests.matrix import VALIDATED_FIRST
 from klantbelang.prospects import services
 from klantbelang.prospects.tests.factories import GOOD_CHECK, prospect, source, stage
 
@@ -7,13 +10,16 @@ def _prospect(firm, user):
     return prospect(firm, member(firm, "marketing"))
 
 
+NUMBERS = itertools.count(1)
+
+
 def _campaign(firm, user):
     import datetime
 
     by = member(firm, "marketing")
     return services.save_campaign(firm=firm, by=by, fields={
-        "name": "Voorjaar", "source": source(firm), "target_group": "", "starts_on": datetime.date(2026, 3, 1),
-        "ends_on": None, "cost": 100})
+        "name": f"Voorjaar {next(NUMBERS)}", "source": source(firm), "target_group": "",
+        "starts_on": datetime.date(2026, 3, 1), "ends_on": None, "cost": 100})
 
 
 URL_OBJECTS = {
@@ -42,4 +48,51 @@ API_OBJECTS = {
     ("GET", "/api/v1/prospects/{prospect_id}/score"): _with(lambda firm, item: None),
     ("POST", "/api/v1/prospects/{prospect_id}/score-override"): _with(
         lambda firm, item: {"score": 0.5, "reason": "bekende van een klant"}),
+}
+
+
+# Who may use each endpoint inside the firm (core/tests/test_authorization_matrix.py): the roles that
+# get through on an object someone else in the firm owns; every other role gets 403 or 404.
+ACCESS = {
+    "prospects:assign": "admin adviser manager marketing",
+    "prospects:board": "admin adviser manager marketing",
+    "prospects:campaign_edit": "admin manager marketing",
+    "prospects:create": "admin adviser manager marketing",
+    "prospects:detail": "admin adviser manager marketing",
+    "prospects:edit": "admin adviser manager marketing",
+    "prospects:list": "admin adviser manager marketing",
+    "prospects:log_time": "admin adviser manager marketing",
+    "prospects:model": "admin adviser manager marketing",
+    "prospects:move": "admin adviser manager marketing",
+    "prospects:override": "admin adviser manager marketing",
+    "prospects:record_end": "admin adviser manager marketing",
+    "prospects:relationship_check": "admin adviser manager marketing",
+    "prospects:report": "admin manager marketing",
+    "prospects:report_csv": "admin manager marketing",
+    "prospects:rescore": "admin manager marketing",
+    "prospects:settings": "admin manager marketing",
+    "prospects:source_edit": "admin manager marketing",
+    "prospects:sources": "admin manager marketing",
+    "prospects:train": "admin manager marketing",
+    ("GET", "/api/v1/campaigns"): "admin adviser manager marketing",
+    ("GET", "/api/v1/lost-reasons"): "admin adviser manager marketing",
+    ("GET", "/api/v1/prospect-sources"): "admin adviser manager marketing",
+    ("GET", "/api/v1/prospect-stages"): "admin adviser manager marketing",
+    ("GET", "/api/v1/prospects"): "admin adviser manager marketing",
+    ("GET", "/api/v1/prospects/report"): "admin manager marketing",
+    ("GET", "/api/v1/prospects/{prospect_id}"): "admin adviser manager marketing",
+    ("GET", "/api/v1/prospects/{prospect_id}/score"): "admin adviser manager marketing",
+    ("GET", "/api/v1/prospects/{prospect_id}/time-entries"): "admin adviser manager marketing",
+    ("GET", "/api/v1/scoring-model"): "admin adviser manager marketing",
+    ("PATCH", "/api/v1/prospects/{prospect_id}"): "admin adviser manager marketing",
+    ("POST", "/api/v1/campaigns"): VALIDATED_FIRST,
+    ("POST", "/api/v1/prospect-sources"): VALIDATED_FIRST,
+    ("POST", "/api/v1/prospects"): VALIDATED_FIRST,
+    ("POST", "/api/v1/prospects/{prospect_id}/assign"): "admin adviser manager marketing",
+    ("POST", "/api/v1/prospects/{prospect_id}/relationship-check"): "adviser manager",
+    ("POST", "/api/v1/prospects/{prospect_id}/score-override"): "admin adviser manager marketing",
+    ("POST", "/api/v1/prospects/{prospect_id}/time-entries"): "admin adviser manager marketing",
+    ("POST", "/api/v1/prospects/{prospect_id}/transitions"): "admin adviser manager marketing",
+    ("POST", "/api/v1/scoring-model/rescore"): "admin manager marketing",
+    ("POST", "/api/v1/scoring-model/train"): "admin manager marketing",
 }

@@ -2,6 +2,7 @@ import datetime
 
 from klantbelang.accounts.tests.factories import member
 from klantbelang.clients.tests.factories import household
+from klantbelang.core.tests.matrix import VALIDATED_FIRST
 from klantbelang.relationships import services
 from klantbelang.relationships.models import Complaint, PeriodicReview, Survey
 from klantbelang.relationships.tests.factories import TERMS
@@ -65,4 +66,34 @@ API_OBJECTS = {
         item := _survey(firm, user), {"survey_id": item.pk}, {"satisfaction": 5, "would_recommend": 9}),
     ("POST", "/api/v1/complaints/{complaint_id}/advance"): lambda firm, user: (
         item := _complaint(firm, user), {"complaint_id": item.pk}, {"to": "acknowledged"}),
+}
+
+
+# Who may use each endpoint inside the firm (core/tests/test_authorization_matrix.py): the roles that
+# get through on an object someone else in the firm owns; every other role gets 403 or 404.
+ACCESS = {
+    "relationships:agreement_confirm": "admin manager",
+    "relationships:agreement_document": "admin manager reviewer",
+    "relationships:agreement_pdf": "admin manager reviewer",
+    "relationships:client_relationship": "admin manager reviewer",
+    "relationships:complaint_detail": "admin manager",
+    "relationships:complaint_list": "admin adviser manager",
+    "relationships:firm_terms": "admin",
+    "relationships:portal": "",
+    "relationships:review_detail": "admin manager",
+    "relationships:survey_answer": "admin manager reviewer",
+    "relationships:worklist": "admin adviser manager",
+    ("GET", "/api/v1/clients/{client_id}/agreements"): "admin manager reviewer",
+    ("GET", "/api/v1/clients/{client_id}/health"): "admin manager reviewer",
+    ("GET", "/api/v1/clients/{client_id}/obligations"): "admin manager reviewer",
+    ("GET", "/api/v1/clients/{client_id}/reviews"): "admin manager reviewer",
+    ("GET", "/api/v1/complaints"): "admin adviser client manager marketing product_developer reviewer",
+    ("GET", "/api/v1/surveys"): "admin adviser client manager marketing product_developer reviewer",
+    ("POST", "/api/v1/agreements/{agreement_id}/confirm"): "admin manager",
+    ("POST", "/api/v1/clients/{client_id}/agreements"): "admin manager",
+    ("POST", "/api/v1/clients/{client_id}/life-events"): "admin manager",
+    ("POST", "/api/v1/complaints"): VALIDATED_FIRST,
+    ("POST", "/api/v1/complaints/{complaint_id}/advance"): "admin manager",
+    ("POST", "/api/v1/reviews/{review_id}/outcome"): "admin manager",
+    ("POST", "/api/v1/surveys/{survey_id}/answer"): "",
 }

@@ -16,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, firm=None, **options):
         today = timezone.localdate()
-        clients = Client.objects.filter(agreements__status="confirmed").select_related("current_profile", "firm")
+        clients = Client.objects.filter(agreements__status="confirmed", erased_at__isnull=True).select_related(
+            "current_profile", "firm")
         if firm:
             clients = clients.filter(firm__slug=firm)
         opened = sum(len(scan_triggers(client=client, today=today)) for client in clients.distinct())
