@@ -14,7 +14,7 @@ from klantbelang.clients.forms import NEED_LABELS, OBJECTIVE_LABELS
 from klantbelang.clients.models import Client
 from klantbelang.core.access import access
 from klantbelang.core.errors import DomainError
-from klantbelang.core.forms import add_service_errors
+from klantbelang.core.forms import add_service_errors, number_param
 from klantbelang.core.i18n import language_key
 from klantbelang.core.roles import Role
 from klantbelang.matching.batch import match_one
@@ -117,7 +117,7 @@ def case_move(request, pk):
     case = _case(request, pk)
     to = request.POST.get("to", "")
     try:
-        based_on = int(request.POST.get("version") or 0) or None
+        based_on = number_param(request.POST.get("version"))
         if to == Phase.REVIEW:
             services.submit_for_review(case=case, by=request.user, based_on=based_on)
         elif to == Phase.RELEASED:
@@ -160,7 +160,7 @@ def recommendation_save(request, pk):
             yearly_cost=data["yearly_cost"], horizon_years=data["horizon_years"],
             replacement_note=data["replacement_note"], deviation_reason=data["deviation_reason"],
             sustainability_adaptation=data["sustainability_adaptation"],
-            based_on=int(request.POST.get("version") or 0) or None)
+            based_on=number_param(request.POST.get("version")))
     except ValidationError as error:
         return _back(request, case, " ".join(error.messages))
     except DomainError as error:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from klantbelang.core.access import access
 from klantbelang.core.domains import Domain
 from klantbelang.core.errors import Conflict
+from klantbelang.core.forms import number_param
 from klantbelang.core.i18n import language_key
 from klantbelang.core.roles import Role
 from klantbelang.matching.batch import match_one
@@ -113,7 +114,7 @@ def section_edit(request, pk, section):
             profile = services.save_profile(
                 client=client, by=request.user, changes=step.changes(bound),
                 source=services.source_for(request.user, client),
-                based_on_version=int(request.POST.get("version") or 0) or None,
+                based_on_version=number_param(request.POST.get("version")),
                 answered_section=ANSWERED_SECTIONS.get(section))
         except Conflict as conflict:
             messages.error(request, conflict.message)
@@ -159,12 +160,11 @@ def person_edit(request, pk, person_pk=None):
 
 def compare_versions(request, pk):
     client = access(Client, user=request.user, pk=pk)
-    versions = {profile.version: profile for profile in client.profiles.filter(
-        version__in=[request.GET.get("a") or 0, request.GET.get("b") or 0])}
-    try:
-        older, newer = versions[int(request.GET["a"])], versions[int(request.GET["b"])]
-    except (KeyError, ValueError):
-        raise Http404 from None
+    wanted = number_param(request.GET.get("a")), number_param(request.GET.get("b"))
+    versions = {profile.version: profile for profile in client.profiles.filter(version__in=wanted)}
+    if not set(wanted) <= set(versions):
+        raise Http404
+    older, newer = versions[wanted[0]], versions[wanted[1]]
     before, after = flatten(older.data), flatten(newer.data)
     rows = [(path, before.get(path), after.get(path), newer.provenance.get(path, {}))
             for path in sorted(set(before) | set(after)) if before.get(path) != after.get(path)]
@@ -198,7 +198,7 @@ def need_match(request, pk, index):
 @require_POST
 def invite(request, pk):
     client = access(Client, user=request.user, pk=pk)
-    person = get_object_or_404(Person, client=client, pk=request.POST.get("person"))
+    person = get_object_or_404(Person, client=client, pk=number_param(request.POST.get("person")))
     try:
         services.invite_client(client=client, person=person, by=request.user,
                                base_url=request.build_absolute_uri("/"))

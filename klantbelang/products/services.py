@@ -61,9 +61,43 @@ def _snapshot(product: Product) -> dict:
             **{name: _json(getattr(product, name)) for name in PRODUCT_FIELDS}}
 
 
+def _storable(value):
+    """The file's own text as the staged check shows it: a NUL character (which PostgreSQL cannot
+    store in text or JSON) becomes the visible symbol ␀."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\u2400")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
+
+
+def _text_limits() -> dict[str, tuple[str, int | None]]:
+    """Parsed text field → (column it came from, the most characters the database holds)."""
+    limits = {name: (name, Product._meta.get_field(name).max_length)
+              for name in ("code", "name", "description", "distribution_strategy")}
+    limits["provider_name"] = ("provider", Provider._meta.get_field("name").max_length)
+    return limits
+
+
 def _check(products: list[ParsedProduct]) -> list[ImportProblem]:
+    """What the readers let through but the shelf cannot hold: a row-level problem each, so the
+    whole file is refused before anything is written (a NUL character cannot be stored by
+    PostgreSQL, an over-long text would fail half-way through the import)."""
     problems = [ImportProblem(item.row, "provider", "the provider is missing (for an EMT file, name it)")
                 for item in products if not item.provider_name]
+    limits = _text_limits()
+    for item in products:
+        for name, (column, limit) in limits.items():
+            value = getattr(item, name) or ""
+            if "\x00" in value:
+                problems.append(ImportProblem(item.row, column, "contains a NUL character"))
+            elif limit is not None and len(value) > limit:
+                problems.append(ImportProblem(item.row, column, f"is longer than {limit} characters ({len(value)})"))
+        for key, value in item.attributes.items():
+            if "\x00" in key or "\x00" in str(value):
+                problems.append(ImportProblem(item.row, key.replace("\x00", "")[:40], "contains a NUL character"))
     return problems
 
 
@@ -176,9 +210,9 @@ def stage_import(*, firm: Firm, by, filename: str, content: bytes, file_format: 
     summary["rows"] = len(result.products)
     summary["preview"] = [{"code": item.code, "name": item.name, "provider": item.provider_name,
                            "category": item.category, "sri": item.sri} for item in result.products[:PREVIEW_ROWS]]
-    staged = ProductImport(firm=firm, uploaded_by=by, filename=filename[:255], file_format=result.format,
-                           provider_name=provider, category=category, summary=summary,
-                           problems=[str(problem) for problem in problems[:500]],
+    staged = ProductImport(firm=firm, uploaded_by=by, filename=_storable(filename[:255]), file_format=result.format,
+                           provider_name=provider, category=category, summary=_storable(summary),
+                           problems=[_storable(str(problem)) for problem in problems[:500]],
                            status=ProductImport.Status.INVALID if problems or not result.products
                            else ProductImport.Status.READY)
     staged.file.save(filename[-100:] or "products", ContentFile(content), save=False)

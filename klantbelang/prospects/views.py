@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from klantbelang.core.access import access
 from klantbelang.core.errors import DomainError
-from klantbelang.core.forms import add_service_errors
+from klantbelang.core.forms import add_service_errors, number_param
 from klantbelang.core.i18n import language_key
 from klantbelang.core.jobs import start_job
 from klantbelang.core.spreadsheets import safe_cell
@@ -72,9 +72,9 @@ def _board_context(request):
     prospects = Prospect.objects.visible_to(request.user).select_related("source", "adviser", "stage")
     since = timezone.now() - datetime.timedelta(days=CLOSED_ON_BOARD_DAYS)
     prospects = prospects.exclude(stage__kind__in=[StageKind.WON, StageKind.LOST], stage_entered_at__lt=since)
-    source = request.GET.get("source") or request.POST.get("filter_source")
-    if source and source.isdigit():
-        prospects = prospects.filter(source_id=int(source))
+    source = number_param(request.GET.get("source") or request.POST.get("filter_source"))
+    if source:
+        prospects = prospects.filter(source_id=source)
     if (request.GET.get("mine") or request.POST.get("filter_mine")) == "1":
         prospects = prospects.filter(adviser=request.user)
     stages = list(Stage.objects.filter(firm=firm))
@@ -83,7 +83,7 @@ def _board_context(request):
         columns[prospect.stage_id].append(prospect)
     return {"columns": [(stage, columns[stage.pk]) for stage in stages],
             "sources": Source.objects.filter(firm=firm), "lost_reasons": LostReason.objects.filter(
-                firm=firm, active=True), "source": source or "", "mine": request.GET.get("mine") == "1",
+                firm=firm, active=True), "source": str(source or ""), "mine": request.GET.get("mine") == "1",
             "closed_days": CLOSED_ON_BOARD_DAYS}
 
 

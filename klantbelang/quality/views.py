@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from klantbelang.advice.models import AdviceCase
 from klantbelang.core.access import access
+from klantbelang.core.forms import number_param
 from klantbelang.core.jobs import start_job
 from klantbelang.core.roles import Role
 from klantbelang.core.spreadsheets import safe_cell
@@ -99,16 +100,16 @@ def files(request):
     cases = metrics.released_cases(request.firm, start, end).select_related("client", "lead").order_by("-released_at")
     if scope.advisers is not None:
         cases = cases.filter(lead__in=scope.advisers)
-    lead = request.GET.get("lead")
-    if lead and lead.isdigit():
-        if not _is_manager(request.user) and int(lead) != request.user.pk:
+    lead = number_param(request.GET.get("lead"))
+    if lead:
+        if not _is_manager(request.user) and lead != request.user.pk:
             raise PermissionDenied
-        cases = cases.filter(lead_id=int(lead))
+        cases = cases.filter(lead_id=lead)
     if request.GET.get("deviation"):
         cases = cases.filter(recommendations__eligible=False, recommendations__product__isnull=False).distinct()
-    provider = request.GET.get("provider")
-    if provider and provider.isdigit():
-        cases = cases.filter(recommendations__product__provider_id=int(provider)).distinct()
+    provider = number_param(request.GET.get("provider"))
+    if provider:
+        cases = cases.filter(recommendations__product__provider_id=provider).distinct()
     if request.GET.get("findings"):
         cases = cases.filter(reviews__outcome="changes_requested").distinct()
     if request.GET.get("period_end"):
