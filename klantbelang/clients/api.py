@@ -236,8 +236,7 @@ def data_export_pdf(request, client_id: int):
             summary="Consent for marketing contact: what applies per purpose")
 def list_consents(request, client_id: int):
     client = access(Client, user=request.auth, pk=client_id)
-    if not (privacy.can_export(user=request.auth, client=client)
-            or privacy.can_record_consent(user=request.auth, client=client)):
+    if not privacy.can_view(user=request.auth, client=client):
         raise PermissionDenied
     return privacy.current_consents(client)
 

@@ -32,6 +32,7 @@ from klantbelang.core.models import AuditEvent
 from klantbelang.core.roles import Role
 
 from .models import Client, Consent
+from .permissions import can_edit_profile
 
 # How far the export follows relations away from the client (client → case → version → item).
 DEPTH = 4
@@ -53,9 +54,12 @@ def can_export(*, user, client) -> bool:
 
 
 def can_record_consent(*, user, client) -> bool:
-    from .permissions import can_edit_profile
-
     return can_edit_profile(user=user, client=client)
+
+
+def can_view(*, user, client) -> bool:
+    """The privacy page and the consents: whoever may export or record consent."""
+    return can_export(user=user, client=client) or can_record_consent(user=user, client=client)
 
 
 def _own_app(model) -> bool:

@@ -22,8 +22,7 @@ from .models import Client
 
 def _client(request, pk) -> Client:
     client = access(Client, user=request.user, pk=pk)
-    if not (privacy.can_export(user=request.user, client=client)
-            or privacy.can_record_consent(user=request.user, client=client)):
+    if not privacy.can_view(user=request.user, client=client):
         raise PermissionDenied
     return client
 

@@ -25,28 +25,14 @@ from klantbelang.core.models import AuditEvent
 from klantbelang.core.roles import Role
 
 from .matrix import VALIDATED_FIRST
-from .test_permission_harness import API_OBJECTS, OPERATIONS, PAGES, PUBLIC_API, PUBLIC_PAGES, URL_OBJECTS
+from .test_permission_harness import API_OBJECTS, OPERATIONS, PAGES, PUBLIC_API, PUBLIC_PAGES, URL_OBJECTS, _harness
 
 ROLES = sorted(Role.values)
 OBSERVE = os.environ.get("KB_OBSERVE_ACCESS")
 DENIED = {403, 404}
 
 
-def _declared():
-    import importlib
-    import importlib.util
-
-    from django.apps import apps
-
-    declared = {}
-    for app_config in apps.get_app_configs():
-        name = f"{app_config.name}.tests.harness"
-        if app_config.name.startswith("klantbelang.") and importlib.util.find_spec(name):
-            declared.update(getattr(importlib.import_module(name), "ACCESS", {}))
-    return declared
-
-
-ACCESS = _declared()
+ACCESS = _harness("ACCESS")
 MATRIX_PAGES = [page for page in PAGES if page[0] not in PUBLIC_PAGES]
 MATRIX_OPERATIONS = [op for op in OPERATIONS if (op[0], op[1]) not in PUBLIC_API]
 

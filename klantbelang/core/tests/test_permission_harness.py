@@ -26,15 +26,14 @@ PUBLIC_PAGES = {"accounts:login", "accounts:password_set", "accounts:switch_lang
 PUBLIC_API = {("POST", "/api/v1/auth/token")}
 
 
-def _registries():
-    urls, operations = {}, {}
+def _harness(attribute: str) -> dict:
+    """``attribute`` of every app's ``tests/harness.py``, merged."""
+    merged = {}
     for app_config in apps.get_app_configs():
         name = f"{app_config.name}.tests.harness"
         if app_config.name.startswith("klantbelang.") and importlib.util.find_spec(name):
-            module = importlib.import_module(name)
-            urls.update(getattr(module, "URL_OBJECTS", {}))
-            operations.update(getattr(module, "API_OBJECTS", {}))
-    return urls, operations
+            merged.update(getattr(importlib.import_module(name), attribute, {}))
+    return merged
 
 
 def _pages():
@@ -66,7 +65,7 @@ def _operations():
 
 PAGES = _pages()
 OPERATIONS = _operations()
-URL_OBJECTS, API_OBJECTS = _registries()
+URL_OBJECTS, API_OBJECTS = _harness("URL_OBJECTS"), _harness("API_OBJECTS")
 
 
 def test_the_harness_sees_the_endpoints():
