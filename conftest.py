@@ -1,6 +1,10 @@
 """Shared fixtures: two firms, one person per role in the first, an adviser in the second."""
 
+import datetime
+import os
+
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
@@ -10,6 +14,19 @@ from klantbelang.accounts.tests.factories import member
 from klantbelang.core.audit import append_only_sql
 from klantbelang.core.roles import Role
 from klantbelang.core.tests.factories import FirmFactory
+
+
+def pytest_configure(config):
+    """``KLANTBELANG_TEST_CLOCK=2028-02-29 make test`` runs the whole suite as if that day had come (the
+    clock keeps ticking from its start): no test may depend on the day it happens to run on. Each
+    test worker process starts the same travel."""
+    clock = os.environ.get("KLANTBELANG_TEST_CLOCK")
+    if clock:
+        start = datetime.datetime.fromisoformat(clock)
+        if start.tzinfo is None:
+            start = start.replace(hour=9, tzinfo=datetime.UTC)
+        config._klantbelang_clock = time_machine.travel(start, tick=True)
+        config._klantbelang_clock.start()
 
 
 @pytest.fixture(autouse=True)
