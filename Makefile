@@ -35,6 +35,7 @@ worker: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache >/dev/null || $(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check --diff . >/dev/null || (echo "ruff format would change files: run make format" && false)
 
 format: install
@@ -44,6 +45,7 @@ format: install
 # Honours DATABASE_URL: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/klantbelang make test`.
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache >/dev/null || $(BIN)/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run >/dev/null || (echo "models changed without a migration: run manage.py makemigrations" && false)
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
