@@ -161,6 +161,7 @@ PASSWORD_HASHERS = [
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "klantbelang" / "locale"]
+FORMAT_MODULE_PATH = ["klantbelang.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -4,19 +4,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from ninja import Query, Router, Schema
+from django.utils import timezone, translation
+from ninja import Body, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from klantbelang.accounts.models import Team, User
 from klantbelang.core.access import access
+from klantbelang.core.errors import DomainError
 from klantbelang.core.roles import Role
+from klantbelang.planning import HouseholdInvalid, plan
 
 from . import privacy, services
 from .filters import ClientFilter
 from .models import Client, NeedsProfile, Person
+from .permissions import can_plan
 from .profile_data import to_match_profile
+from .queries import household_plan
 
 router = Router(tags=["clients"])
 
@@ -255,3 +259,49 @@ def erase_client(request, client_id: int, payload: ErasureIn):
     client = access(Client, user=request.auth, pk=client_id)
     kept = privacy.erase(client=client, by=request.auth, reason=payload.reason)
     return {"deleted": kept is None, "retain_until": kept.retain_until if kept else None}
+
+
+class PlanUnavailable(DomainError):
+    code = "plan_unavailable"
+    status = 409
+    default_message = "The household has no profile or no adult with a date of birth yet."
+
+
+def _invalid(invalid: HouseholdInvalid) -> ValidationError:
+    dutch = (translation.get_language() or "nl").startswith("nl")
+    return ValidationError({error.field or "household": [error.message_nl if dutch else error.message_en]
+                            for error in invalid.errors})
+
+
+PLAN_DESCRIPTION = ("The household JSON of the planning contract (docs/planning.md): reference_date, situation, "
+                    "persons with birth dates, incomes, pensions and covers, children, home, mortgage, "
+                    "mortgage_request, savings, fixed_costs_month, pension_target_pct.")
+HOUSEHOLD_BODY = Body(..., description=PLAN_DESCRIPTION)
+
+
+@router.post("/plan", response=dict, tags=["planning"],
+             summary="Plan a household: AOW, maximum mortgage, scenarios per year, needs and questions")
+def post_plan(request, household: dict = HOUSEHOLD_BODY):
+    """Nothing is stored. An impossible household (a birth date in the future, a negative amount, a
+    mortgage without a home, a child older than a parent) is a 422 naming every bad field."""
+    if not can_plan(user=request.auth):
+        raise PermissionDenied
+    try:
+        return plan(household)
+    except HouseholdInvalid as invalid:
+        raise _invalid(invalid) from None
+
+
+@router.get("/clients/{int:client_id}/plan", response=dict, tags=["planning"],
+            summary="The plan of a household's current profile")
+def get_client_plan(request, client_id: int):
+    client = access(Client, user=request.auth, pk=client_id,
+                    queryset=Client.objects.select_related("current_profile"))
+    try:
+        result = household_plan(client=client, today=timezone.localdate())
+    except HouseholdInvalid as invalid:
+        raise _invalid(invalid) from None
+    if result is None:
+        raise PlanUnavailable
+    return {"client_id": client.pk, "profile_version": result.profile.version, "input": result.input,
+            **result.result}

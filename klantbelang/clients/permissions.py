@@ -22,3 +22,9 @@ def can_edit_profile(*, user, client) -> bool:
 
 def can_invite_client(*, user, client) -> bool:
     return can_edit_profile(user=user, client=client) and not user.has_role(Role.CLIENT)
+
+
+def can_plan(*, user) -> bool:
+    """Staff who work on client files compute plans; marketing, product developers and clients (whose
+    own plan is on their household's page) do not post arbitrary households."""
+    return user.is_authenticated and user.has_any_role({Role.ADVISER, Role.REVIEWER, Role.MANAGER, Role.ADMIN})

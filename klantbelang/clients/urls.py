@@ -13,6 +13,7 @@ urlpatterns = [
     path("clients/<int:pk>/persons/<int:person_pk>/", views.person_edit, name="person_edit"),
     path("clients/<int:pk>/versions/", views.compare_versions, name="compare_versions"),
     path("clients/<int:pk>/needs/<int:index>/match/", views.need_match, name="need_match"),
+    path("clients/<int:pk>/analysis/", views.analysis, name="analysis"),
     path("clients/<int:pk>/invite/", views.invite, name="invite"),
     path("clients/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("portal/", views.portal, name="portal"),

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -6,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from klantbelang.core.access import access
@@ -18,6 +21,7 @@ from klantbelang.matching.batch import match_one
 from klantbelang.matching.presentation import exclusion_summary, rows
 from klantbelang.matching.profile import parse_profile
 from klantbelang.matching.shelf import catalogue_for
+from klantbelang.planning import HouseholdInvalid
 from klantbelang.products.permissions import can_match
 
 from . import services
@@ -26,6 +30,7 @@ from .forms import ANSWERED_SECTIONS, NEED_LABELS, SECTIONS, ClientForm, PersonF
 from .models import Client, Person
 from .permissions import can_create_client, can_edit_profile, can_invite_client
 from .profile_data import flatten, to_match_profile
+from .queries import household_plan
 
 PAGE_SIZE = 50
 
@@ -89,6 +94,86 @@ def client_detail(request, pk):
     client = access(Client, user=request.user, pk=pk, queryset=Client.objects.select_related(
         "current_profile", "responsible_adviser", "team"))
     return TemplateResponse(request, "clients/client_detail.html", _context(request, client))
+
+
+NEED_TYPE_LABELS = {
+    "pension_gap": gettext_lazy("Pension gap"),
+    "disability_gap": gettext_lazy("Income on disability"),
+    "wga_gap": gettext_lazy("WGA gap"),
+    "death_cover": gettext_lazy("Cover on death"),
+    "mortgage_affordability": gettext_lazy("Mortgage above the lending norms"),
+    "emergency_buffer": gettext_lazy("Emergency buffer"),
+    "home_cover": gettext_lazy("Home insurance"),
+    "contents_cover": gettext_lazy("Contents insurance"),
+    "liability_cover": gettext_lazy("Liability insurance"),
+    "unemployment_gap": gettext_lazy("Income on unemployment"),
+    "goal_funding": gettext_lazy("Funding a goal"),
+}
+PRIORITY_LABELS = {"need": gettext_lazy("necessary"), "want": gettext_lazy("wanted"), "wish": gettext_lazy("wish")}
+UNIT_LABELS = {"per_year": gettext_lazy("a year"), "capital": gettext_lazy("capital"), "once": gettext_lazy("once")}
+SOURCE_LABELS = {
+    "work": gettext_lazy("Work"),
+    "aow": gettext_lazy("AOW"),
+    "pension": gettext_lazy("Pension"),
+    "partner_pension": gettext_lazy("Partner's pension"),
+    "anw": gettext_lazy("Anw"),
+    "sick_pay": gettext_lazy("Sick pay"),
+    "wia": gettext_lazy("WIA"),
+    "ww": gettext_lazy("WW"),
+    "private_benefit": gettext_lazy("Insured benefit"),
+}
+
+
+def _scenario_title(key: str, names: dict[str, str]) -> str:
+    kind, _separator, person = key.partition("_")
+    name = names.get(person, person)
+    return {"retirement": _("Retirement"), "death": _("Death of %(name)s") % {"name": name},
+            "disability": _("Disability of %(name)s") % {"name": name},
+            "unemployment": _("Unemployment of %(name)s") % {"name": name}}[kind]
+
+
+def _chart(rows: list[dict]) -> dict:
+    """The chart.js spec of one scenario: income by source stacked per year, the target as a line."""
+    sources = [source for source in SOURCE_LABELS if any(source in row["sources"] for row in rows)]
+    datasets = [{"label": str(SOURCE_LABELS[source]), "data": [row["sources"].get(source, 0) for row in rows],
+                 "stack": "income"} for source in sources]
+    if any(row["target"] is not None for row in rows):
+        datasets.append({"type": "line", "label": str(_("Target")), "data": [row["target"] for row in rows],
+                         "borderColor": "#222", "backgroundColor": "#222", "pointRadius": 0, "borderWidth": 2})
+    return {"type": "bar", "stacked": True, "labels": [row["year"] for row in rows], "datasets": datasets}
+
+
+def analysis(request, pk):
+    """Financiële analyse: the household's income per year in every scenario against its target, the
+    maximum mortgage and the needs per person, from the planning core on the current profile."""
+    client = access(Client, user=request.user, pk=pk, queryset=Client.objects.select_related(
+        "current_profile", "responsible_adviser"))
+    try:
+        result = household_plan(client=client, today=timezone.localdate())
+    except HouseholdInvalid as invalid:
+        language = language_key()
+        return TemplateResponse(request, "clients/analysis.html", {
+            "client": client, "errors": [(error.field, getattr(error, f"message_{language}"))
+                                         for error in invalid.errors]})
+    if result is None:
+        return TemplateResponse(request, "clients/analysis.html", {"client": client, "plan": None})
+    language = language_key()
+    plan_result = result.result
+    names = {person["id"]: person["name"] or person["id"] for person in plan_result["persons"]}
+    needs = [{**need, "label": NEED_TYPE_LABELS.get(need["type"], need["type"]),
+              "priority_label": PRIORITY_LABELS.get(need["priority"], need["priority"]),
+              "unit_label": UNIT_LABELS.get(need["unit"], need["unit"]), "reason": need[f"reason_{language}"],
+              "who": names.get(need["person"], _("Household")) if need["person"] else _("Household")}
+             for need in plan_result["needs"]]
+    scenarios = [{"key": key, "title": _scenario_title(key, names), "chart_id": f"chart-{key}",
+                  "chart": _chart(rows), "shortfall_years": sum(1 for row in rows if row["shortfall"])}
+                 for key, rows in plan_result["scenarios"].items()]
+    persons = [{**person, "birth": datetime.date.fromisoformat(person["birth_date"]),
+                "aow": datetime.date.fromisoformat(person["aow_date"])} for person in plan_result["persons"]]
+    return TemplateResponse(request, "clients/analysis.html", {
+        "client": client, "plan": plan_result, "persons": persons, "needs": needs, "scenarios": scenarios,
+        "mortgage": plan_result["max_mortgage"], "version": result.profile.version,
+        "to_ask": [item[f"reason_{language}"] for item in plan_result["to_ask"]]})
 
 
 def portal(request):

@@ -22,6 +22,7 @@ URL_OBJECTS = {
     "clients:privacy_export_pdf": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
     "clients:privacy_consent": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
     "clients:privacy_erase": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
+    "clients:analysis": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
 }
 
 API_OBJECTS = {
@@ -46,6 +47,8 @@ API_OBJECTS = {
     ("POST", "/api/v1/clients/{client_id}/consents"): lambda firm, user: (
         client := _client(firm, user), {"client_id": client.pk},
         {"purpose": "marketing_email", "given": True, "channel": "phone"}),
+    ("GET", "/api/v1/clients/{client_id}/plan"): lambda firm, user: (
+        client := _client(firm, user), {"client_id": client.pk}),
     ("POST", "/api/v1/clients/{client_id}/erasure"): lambda firm, user: (
         client := _client(firm, user), {"client_id": client.pk}, {"reason": "Verzoek per brief, paspoort gezien."}),
 }
@@ -77,6 +80,9 @@ ACCESS = {
     ("GET", "/api/v1/clients/{client_id}/data-export"): "admin manager",
     ("GET", "/api/v1/clients/{client_id}/data-export.pdf"): "admin manager",
     ("GET", "/api/v1/clients/{client_id}/needs"): "admin manager reviewer",
+    ("GET", "/api/v1/clients/{client_id}/plan"): "admin manager reviewer",
+    ("POST", "/api/v1/plan"): "admin adviser manager reviewer",
+    "clients:analysis": "admin manager reviewer",
     ("GET", "/api/v1/clients/{client_id}/profile"): "admin manager reviewer",
     ("GET", "/api/v1/clients/{client_id}/profiles"): "admin manager reviewer",
     ("GET", "/api/v1/clients/{client_id}/profiles/{version}"): "admin manager reviewer",

@@ -1,5 +1,6 @@
 // Draws every <canvas data-chart="ID"> from the JSON in <script id="ID" type="application/json">
-// (Django's json_script): {"type": "bar"|"line"|"scatter", "labels": [...], "datasets": [...]}.
+// (Django's json_script): {"type": "bar"|"line"|"scatter", "labels": [...], "datasets": [...]};
+// "stacked": true stacks the bars (a dataset of "type": "line" is drawn over them, e.g. a target).
 (function () {
   "use strict";
   var colours = ["#1f6f8b", "#c0392b", "#e0a030", "#2e8b57", "#7a5195"];
@@ -10,7 +11,11 @@
         dataset.backgroundColor = dataset.backgroundColor || colours[index % colours.length];
         dataset.borderColor = dataset.borderColor || colours[index % colours.length];
       });
-      var options = {responsive: true, maintainAspectRatio: false, animation: false};
+      var options = {responsive: true, maintainAspectRatio: false, animation: false,
+                     locale: document.documentElement.lang || "nl"};
+      if (spec.stacked) {
+        options.scales = {x: {stacked: true}, y: {stacked: true, beginAtZero: true}};
+      }
       if (spec.type === "scatter") {
         spec.datasets[spec.datasets.length - 1].showLine = true;
         options.scales = {x: {min: 0, max: 1, title: {display: true, text: canvas.dataset.xLabel || ""}},

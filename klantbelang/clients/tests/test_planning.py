@@ -1,0 +1,155 @@
+"""The planning core as people reach it: the household's Financiële analyse page, the API (posted and
+stored households) and manage.py plan."""
+
+import datetime
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from klantbelang.clients.queries import plan_input
+from klantbelang.core.models import AuditEvent
+
+from .factories import household
+
+TODAY = datetime.date(2026, 12, 1)
+COUPLE = [
+    {"role": "client", "first_name": "Jan", "last_name": "Jansen", "date_of_birth": datetime.date(1990, 3, 15),
+     "employment": "employment", "relationship_status": "married"},
+    {"role": "partner", "first_name": "Eva", "last_name": "Jansen", "date_of_birth": datetime.date(1991, 6, 1),
+     "employment": "employment", "relationship_status": "married"},
+    {"role": "dependant", "first_name": "Sem", "last_name": "Jansen", "date_of_birth": datetime.date(2019, 5, 1)},
+]
+PROFILE = {
+    "income": [{"person": "client", "source": "employment", "gross_yearly": 64_000},
+               {"person": "partner", "source": "employment", "gross_yearly": 30_000}],
+    "assets": {"savings": 15_000, "investments": 0, "home_value": 450_000, "other": 0},
+    "mortgage_parts": [{"amount": 300_000, "rate_pct": 3.9, "fixed_until": "2033-12-01", "repayment": "annuity"}],
+    "monthly_commitments": 2_500,
+    "pension": {"employer_scheme": True, "expected_yearly": 21_000, "aow_age": 67.25, "annuities": 0},
+    "existing_products": [{"category": "liability", "provider": "P"}, {"category": "home", "provider": "V"},
+                          {"category": "term_life", "provider": "Z", "cover": 100_000}],
+    "answered_sections": ["existing_products"],
+}
+HOUSEHOLD = {"reference_date": "2026-12-01", "situation": "single",
+             "persons": [{"id": "p1", "birth_date": "1990-03-15", "employment_income": 64_000, "pensions": [],
+                          "cover": {"term_life": 0, "disability_benefit_year": 0}}], "home": None}
+
+
+@pytest.fixture
+def couple(firm, adviser):
+    return household(firm, adviser, persons=COUPLE, data=PROFILE, today=TODAY)
+
+
+def test_stored_profile_becomes_the_planning_input(couple):
+    data = plan_input(client=couple, profile=couple.current_profile, persons=list(couple.persons.all()), today=TODAY)
+    assert data["situation"] == "married"
+    assert [(person["id"], person["employment_income"], person["birth_date"]) for person in data["persons"]] == [
+        ("client", 64_000, "1990-03-15"), ("partner", 30_000, "1991-06-01")]
+    # The household-level pension of the old inventory is read as the client's own; the partner's is asked.
+    assert data["persons"][0]["pensions"] == [{"projected_year": 21_000}]
+    assert "pensions" not in data["persons"][1]
+    assert data["persons"][0]["cover"] == {"term_life": 100_000, "disability_benefit_year": 0}
+    assert data["children"] == [{"birth_date": "2019-05-01"}]
+    assert data["home"]["market_value"] == 450_000
+    assert data["mortgage"][0]["amount"] == 300_000
+    assert round(data["mortgage"][0]["fixed_years_left"], 2) == 7.0
+    assert data["covers"] == {"home": True, "contents": True, "liability": True}
+
+
+@pytest.mark.parametrize(("language", "title", "need"), [("nl", "Financiële analyse", "Dekking bij overlijden"),
+                                                          ("en", "Financial analysis", "Cover on death")])
+def test_analysis_page_in_both_languages(login, manager, couple, language, title, need):
+    browser = login(manager)
+    browser.post(reverse("accounts:switch_language"), {"language": language, "next": "/"})
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(reverse("clients:analysis", args=[couple.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert title in body
+    assert need in body
+    assert "need_type" not in body
+    assert "pension_gap" not in body.replace('id="retirement"', "")
+    assert set(response.context["plan"]["scenarios"]) == {
+        "retirement", "death_client", "death_partner", "disability_client", "disability_partner",
+        "unemployment_client", "unemployment_partner"}
+    assert len(queries) <= 12
+    if language == "nl":
+        assert "Overlijden van Jan Jansen" in body
+        assert "15-06-2057" in body  # Jan's AOW date in the Dutch date format
+        assert "€ 14.378,64" in body
+    else:
+        assert "Death of Jan Jansen" in body
+
+
+def test_analysis_page_is_the_households_own(login, other_firm_adviser, couple, adviser):
+    assert login(other_firm_adviser).get(reverse("clients:analysis", args=[couple.pk])).status_code == 404
+    assert login(adviser).get(reverse("clients:analysis", args=[couple.pk])).status_code == 200
+
+
+def test_analysis_page_without_a_date_of_birth_says_what_is_missing(login, manager, firm, adviser):
+    client = household(firm, adviser, persons=[{"role": "client", "first_name": "A", "last_name": "B"}])
+    response = login(manager).get(reverse("clients:analysis", args=[client.pk]))
+    assert response.status_code == 200
+    assert response.context["plan"] is None
+
+
+def test_post_plan_matches_the_command(client, bearer, adviser, tmp_path, capsys):
+    headers = bearer(adviser)
+    events = AuditEvent.objects.count()
+    response = client.post("/api/v1/plan", data=json.dumps(HOUSEHOLD), content_type="application/json",
+                           headers=headers)
+    assert response.status_code == 200
+    path = tmp_path / "household.json"
+    path.write_text(json.dumps(HOUSEHOLD))
+    call_command("plan", "--household", str(path), "--format", "json")
+    assert json.loads(capsys.readouterr().out) == response.json()
+    assert response.json()["max_mortgage"]["max_loan"] == 261_401.48
+    assert AuditEvent.objects.count() == events  # nothing is stored
+
+
+def test_post_plan_refuses_impossible_input_with_the_field(client, bearer, adviser):
+    bad = {**HOUSEHOLD, "persons": [{**HOUSEHOLD["persons"][0], "birth_date": "2031-01-01"}]}
+    response = client.post("/api/v1/plan", data=json.dumps(bad), content_type="application/json",
+                           headers={**bearer(adviser), "Accept-Language": "en"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+    assert [error["field"] for error in response.json()["errors"]] == ["persons.p1.birth_date"]
+
+
+@pytest.mark.parametrize("role", ["marketing", "product_developer", "client_user"])
+def test_post_plan_is_for_staff_working_on_files(client, bearer, request, role):
+    user = request.getfixturevalue(role)
+    response = client.post("/api/v1/plan", data=json.dumps(HOUSEHOLD), content_type="application/json",
+                           headers=bearer(user))
+    assert response.status_code == 403
+
+
+def test_stored_household_plan_through_the_api(client, bearer, manager, other_firm_adviser, couple):
+    response = client.get(f"/api/v1/clients/{couple.pk}/plan", headers=bearer(manager))
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["client_id"], body["parameters"], body["profile_version"]) == (couple.pk, "NL-2026", 2)
+    assert [person["id"] for person in body["persons"]] == ["client", "partner"]
+    assert client.get(f"/api/v1/clients/{couple.pk}/plan", headers=bearer(other_firm_adviser)).status_code == 404
+
+
+def test_command_exits_2_naming_the_field(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({**HOUSEHOLD, "mortgage": [{"amount": 100_000}]}))
+    with pytest.raises(CommandError) as refused:
+        call_command("plan", "--household", str(path))
+    assert refused.value.returncode == 2
+    assert "mortgage" in str(refused.value)
+
+
+def test_command_table(tmp_path, capsys):
+    path = tmp_path / "household.json"
+    path.write_text(json.dumps(HOUSEHOLD))
+    call_command("plan", "--household", str(path), "--format", "table")
+    out = capsys.readouterr().out
+    assert "AOW from 2057-06-15" in out
+    assert "Maximum mortgage € 261.401" in out
