@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klantbelang.core.audit import record_audit
+from klantbelang.core.dates import years_later
 from klantbelang.core.errors import Conflict
 from klantbelang.core.models import AuditEvent
 from klantbelang.core.roles import Role
@@ -168,11 +169,7 @@ def record_consent(*, client: Client, by, purpose: str, given: bool, channel: st
 
 
 def _retained_until(today: datetime.date) -> datetime.date:
-    years = settings.ADVICE_RETENTION_YEARS
-    try:
-        return today.replace(year=today.year + years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year + years, day=28)
+    return years_later(today, settings.ADVICE_RETENTION_YEARS)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from klantbelang.accounts.models import User
 from klantbelang.core.access import access
+from klantbelang.core.dates import years_later
 from klantbelang.core.jobs import start_job
 
 from . import scoring, services
@@ -461,7 +462,7 @@ def _line(line, hourly, reasons) -> dict:
 def report(request, period: Query[Period]):
     _marketing(request)
     today = timezone.localdate()
-    start = period.start or today.replace(year=today.year - 3)
+    start = period.start or years_later(today, -3)
     end = period.end or today
     if end < start:
         from django.core.exceptions import ValidationError

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klantbelang.core.access import access
+from klantbelang.core.dates import years_later
 from klantbelang.core.errors import DomainError
 from klantbelang.core.forms import add_service_errors, number_param
 from klantbelang.core.i18n import language_key
@@ -385,7 +386,7 @@ def pipeline_settings(request):
 
 def _period(request):
     today = timezone.localdate()
-    default = {"start": today.replace(year=today.year - 3), "end": today}
+    default = {"start": years_later(today, -3), "end": today}
     form = PeriodForm(request.GET or None, initial=default)
     if form.is_bound and form.is_valid():
         return form, form.cleaned_data["start"], form.cleaned_data["end"]

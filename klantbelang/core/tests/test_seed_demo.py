@@ -1,14 +1,18 @@
 """The demo a newcomer sees after `make run`: loads on an empty database, twice without duplicates."""
 
+import datetime
 import io
 import sqlite3
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 pytestmark = pytest.mark.xdist_group("demo")
 
 
+# The demo history is built back from today; its counted periods (quarters, years) are asserted for one day.
+@time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC), tick=True)
 def test_seed_demo_loads_every_capability_and_is_idempotent(transactional_db, settings, tmp_path):
     """Committed (transactional), so that the backup below sees what a running server would."""
     from klantbelang.accounts.models import User

@@ -3,6 +3,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
@@ -311,3 +312,13 @@ def test_stage_log_is_shown_with_durations(login, firm, marketing):
     assert StageChange.objects.filter(prospect=item).count() == 2
     page = login(marketing).get(reverse("prospects:detail", args=[item.pk])).content.decode()
     assert "<td>Kwalificeren</td>" in page
+
+
+@time_machine.travel(datetime.datetime(2028, 2, 29, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_report_opens_on_leap_day(login, client, bearer, marketing):
+    # The default period reaches back three years: 29 February 2025 does not exist, 28 February does.
+    page = login(marketing).get(reverse("prospects:report"))
+    assert page.status_code == 200
+    response = client.get("/api/v1/prospects/report", headers=bearer(marketing))
+    assert response.status_code == 200
+    assert response.json()["start"] == "2025-02-28"
