@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate demo worker messages bench bench-matching bench-clients bench-advice bench-prospects bench-dashboard bench-review bench-load audit clean
+.PHONY: install run test lint format migrate demo worker messages bench bench-planning bench-matching bench-clients bench-advice bench-prospects bench-dashboard bench-review bench-load audit clean
 
 install: $(STAMP)
 
@@ -72,6 +72,7 @@ bench: install
 	$(BIN)/python benchmarks/clients.py
 	$(BIN)/python benchmarks/advice.py
 	$(BIN)/python benchmarks/prospects.py
+	$(BIN)/python benchmarks/planning.py
 
 # Load test: gunicorn with DJANGO_DEBUG=false on PostgreSQL (database klantbelang_load, created and
 # filled with 100,000 households on the first run), locust at 25, 50 and 100 users; see docs/benchmarks.md.
@@ -86,6 +87,10 @@ bench-clients: install
 # Advice report generation (PDF and HTML) for a released advice with six needs.
 bench-advice: install
 	$(BIN)/python benchmarks/advice.py
+
+# The planning core: one household, the per-household loop over the book, the Financiële analyse page.
+bench-planning: install
+	$(BIN)/python benchmarks/planning.py
 
 # Batch vs per-pair matching; the last line printed is a JSON object with the figures.
 bench-matching: install

@@ -6,6 +6,7 @@ home, a child older than a parent — is refused with the field's path, so nothi
 """
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ REPAYMENTS = ("annuity", "linear", "interest_only", "savings", "investment")
 PRIORITIES = ("need", "want", "wish")
 COVER_TYPES = ("home", "contents", "liability")
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+REFERENCE_RANGE = (datetime.date(2000, 1, 1), datetime.date(2100, 12, 31))
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,9 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(path, "not_a_number", "Give a number.", "Vul een getal in.")
             return None
+        if not math.isfinite(value):
+            self.fail(path, "not_a_number", "Give a number.", "Vul een getal in.")
+            return None
         if value < 0:
             self.fail(path, "negative", "An amount cannot be negative.", "Een bedrag kan niet negatief zijn.")
             return None
@@ -236,6 +241,10 @@ def _person(reader: _Reader, data: dict[str, Any], index: int, reference: dateti
     cover_data = reader.mapping(data.get("cover"), f"{path}.cover")
     if cover_data is not None:
         end_age = reader.amount(cover_data, "disability_end_age", f"{path}.cover.disability_end_age")
+        if end_age is not None and not 18 <= end_age <= 100:
+            reader.fail(f"{path}.cover.disability_end_age", "out_of_range", "A cover ends between 18 and 100.",
+                        "Een dekking eindigt tussen 18 en 100 jaar.")
+            end_age = None
         cover = Cover(term_life=reader.amount(cover_data, "term_life", f"{path}.cover.term_life"),
                       disability_benefit_year=reader.amount(cover_data, "disability_benefit_year",
                                                             f"{path}.cover.disability_benefit_year"),
@@ -245,6 +254,9 @@ def _person(reader: _Reader, data: dict[str, Any], index: int, reference: dateti
         reader.fail(f"{path}.aow_insured_years", "out_of_range", "At most 50 years count for the AOW.",
                     "Voor de AOW tellen ten hoogste 50 jaren.")
     work_years = reader.amount(data, "work_years", f"{path}.work_years")
+    if work_years is not None and work_years > 80:
+        reader.fail(f"{path}.work_years", "out_of_range", "At most 80 years of work.", "Ten hoogste 80 jaar werk.")
+        work_years = None
     stated_aow_date = reader.date(data["aow_date"], f"{path}.aow_date") if data.get("aow_date") else None
     person = Person(
         id=str(data.get("id") or f"p{index + 1}")[:40], birth_date=born or EARLIEST_BIRTH_DATE,
@@ -271,8 +283,13 @@ def parse_household(data: Any) -> Household:
         reader.fail("reference_date", "required", "The reference date is required.", "De peildatum is verplicht.")
     else:
         reference = reader.date(data["reference_date"], "reference_date")
+        if reference is not None and not REFERENCE_RANGE[0] <= reference <= REFERENCE_RANGE[1]:
+            reader.fail("reference_date", "out_of_range", "Plan from a reference date between 2000 and 2100.",
+                        "Kies een peildatum tussen 2000 en 2100.")
+            reference = None
     situation = data.get("situation")
-    if situation not in SITUATIONS:
+    if not isinstance(situation, str) or situation not in SITUATIONS:
+        situation = None
         reader.fail("situation", "invalid_choice", "Choose single, married or cohabiting.",
                     "Kies alleenstaand, gehuwd of samenwonend.")
     raw_persons = reader.items(data.get("persons"), "persons")

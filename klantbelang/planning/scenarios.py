@@ -23,16 +23,18 @@ when the reference date is 1 January, otherwise the next year):
 """
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .household import Household, Person
 from .lending import annuity_payment
-from .parameters import ParameterSet, add_months
+from .parameters import ParameterSet, add_months, load_parameters
 
 SOURCES = ("work", "aow", "pension", "partner_pension", "anw", "sick_pay", "wia", "ww", "private_benefit")
 
 
+@functools.lru_cache(maxsize=8192)
 def share_from(start: datetime.date | None, year: int) -> float:
     """The part of ``year`` on or after ``start`` (1.0 when it started earlier, 0.0 when later)."""
     if start is None:
@@ -58,6 +60,8 @@ class Timeline:
     pension_starts: dict[str, list[tuple[datetime.date, float]]]
     youngest_child_adult: datetime.date | None
     years: range
+    aow_amounts: dict[tuple[str, bool], float]
+    housing_costs: dict[int, float]
 
     @property
     def start(self) -> datetime.date:
@@ -85,7 +89,12 @@ def timeline(household: Household, parameters: ParameterSet) -> Timeline:
     # reference date, so an event "from the reference date" is whole in every row.
     reference = household.reference_date
     first_year = reference.year if (reference.month, reference.day) == (1, 1) else reference.year + 1
-    return Timeline(aow_dates, pension_starts, adult, range(first_year, max(first_year, last_year) + 1))
+    years = range(first_year, max(first_year, last_year) + 1)
+    aow_amounts = {(person.id, with_partner): parameters.aow_gross_year(with_partner=with_partner,
+                                                                        insured_years=person.aow_insured_years)
+                   for person in household.persons for with_partner in (True, False)}
+    return Timeline(aow_dates, pension_starts, adult, years, aow_amounts,
+                    {year: housing_cost_year(household, year) for year in years})
 
 
 def housing_cost_year(household: Household, year: int) -> float:
@@ -107,7 +116,13 @@ def housing_cost_year(household: Household, year: int) -> float:
 
 def box1_tax(*, gross: float, work_income: float, at_aow: bool, parameters: ParameterSet) -> float:
     """Income tax and national insurance in box 1, less the general and labour credits (never below 0)."""
-    box1 = parameters.data["box1"]
+    # Incomes repeat year after year in a scenario: the same three figures give the same tax.
+    return _box1_tax(parameters.name, round(gross, 2), round(work_income, 2), at_aow)
+
+
+@functools.lru_cache(maxsize=16384)
+def _box1_tax(parameter_set: str, gross: float, work_income: float, at_aow: bool) -> float:
+    box1 = load_parameters(parameter_set).data["box1"]
     brackets = box1["brackets_at_aow" if at_aow else "brackets_below_aow"]
     tax, lower = 0.0, 0.0
     for bracket in brackets:
@@ -145,8 +160,7 @@ def _base_year(person: Person, year: int, line: Timeline, parameters: ParameterS
     work_ends = min(aow_date, stops_working) if stops_working is not None else aow_date
     sources = dict.fromkeys(SOURCES, 0.0)
     sources["work"] = person.earned_income * (1.0 - share_from(work_ends, year))
-    sources["aow"] = parameters.aow_gross_year(with_partner=with_partner,
-                                               insured_years=person.aow_insured_years) * share_from(aow_date, year)
+    sources["aow"] = line.aow_amounts[person.id, with_partner] * share_from(aow_date, year)
     sources["pension"] = sum(amount * share_from(start, year) for start, amount in line.pension_starts[person.id])
     return PersonYear(sources)
 
@@ -174,7 +188,7 @@ def _row(year: int, people: list[tuple[Person, PersonYear]], target: float | Non
     return {"year": year, "gross_income": round(gross, 2), "net_income": round(net, 2),
             "target": round(target, 2) if target is not None else None,
             "shortfall": round(max(0.0, target - measured), 2) if target is not None else None,
-            "housing_cost": housing_cost_year(household, year),
+            "housing_cost": line.housing_costs[year],
             "sources": {key: round(value, 2) for key, value in sources.items() if value}}
 
 

@@ -409,3 +409,28 @@ def test_goal_reasons_name_the_goal_in_words():
     assert (goal["amount"], goal["priority"]) == (60_000.0, "need")
     assert "een huis kopen" in goal["reason_nl"]
     assert "buy_home" not in goal["reason_nl"] + goal["reason_en"]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-10**12, max_value=10**12)
+    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=12)
+    | st.sampled_from(["2026-12-01", "1990-03-15", "9999-12-31", "0001-01-01", "married", "annuity"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(persons=st.lists(st.dictionaries(st.sampled_from(
+    ["id", "birth_date", "employment_income", "self_employed_profit", "pensions", "cover", "work_years",
+     "aow_insured_years", "aow_date", "employer_covers_wga_gap"]), json_values, max_size=6), max_size=3),
+       rest=st.dictionaries(st.sampled_from(
+           ["reference_date", "situation", "children", "home", "mortgage", "mortgage_request", "savings",
+            "fixed_costs_month", "pension_target_pct", "covers", "goals", "student_debt_monthly"]), json_values))
+def test_any_json_is_a_plan_or_field_errors(persons, rest):
+    data = {"reference_date": "2026-12-01", "situation": "single", **rest, "persons": persons}
+    try:
+        result = plan(data)
+    except HouseholdInvalid as refused:
+        assert refused.errors
+    else:
+        assert result["parameters"] == "NL-2026"

@@ -1,0 +1,127 @@
+"""Planning core speed, measured in one run.
+
+* one household: 2 persons, 2 children, a mortgage and a mortgage request; every scenario until the
+  last partner is 90 (about 55 years); median of 300 plans;
+* the book: the per-household loop over generated demo households (the seeded generator of the demo
+  book, read through the same profile-to-plan mapping as the pages), and the time that gives for
+  100,000 households on this machine;
+* the Financiële analyse page with its chart data, median of 30 requests, and its query count.
+
+Prints a JSON object as its last line.
+"""
+
+import datetime
+import json
+import random
+import statistics
+import time
+
+from _setup import median_ms, setup_django, timed
+
+setup_django()
+
+from django.db import connection
+from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from klantbelang.accounts.tests.factories import member
+from klantbelang.clients.household_generator import household as generated_household
+from klantbelang.clients.models import Client, NeedsProfile, Person
+from klantbelang.clients.queries import plan_input
+from klantbelang.clients.tests.factories import household as stored_household
+from klantbelang.core.tests.factories import FirmFactory
+from klantbelang.planning import load_parameters, parse_household, plan
+
+TODAY = datetime.date(2026, 12, 1)
+BOOK = 100_000
+SAMPLE = 3_000
+FAMILY = {
+    "reference_date": "2026-12-01", "situation": "married",
+    "persons": [
+        {"id": "p1", "birth_date": "1990-03-15", "employment_income": 64_000, "self_employed_profit": 0,
+         "employer_covers_wia_excess": False, "employer_covers_wga_gap": True,
+         "pensions": [{"projected_year": 21_000, "partner_pension_year": 14_700}],
+         "cover": {"term_life": 0, "disability_benefit_year": 0}, "work_years": 12},
+        {"id": "p2", "birth_date": "1991-06-01", "employment_income": 30_000, "employer_covers_wia_excess": False,
+         "employer_covers_wga_gap": False, "pensions": [{"projected_year": 8_000, "partner_pension_year": 5_000}],
+         "cover": {"term_life": 100_000, "disability_benefit_year": 0}, "work_years": 10}],
+    "children": [{"birth_date": "2019-05-01"}, {"birth_date": "2022-09-01"}],
+    "home": {"market_value": 450_000, "energy_label": "A"},
+    "mortgage": [{"amount": 300_000, "rate_pct": 3.9, "fixed_years_left": 7, "repayment": "annuity",
+                  "years_left": 28}],
+    "mortgage_request": {"amount": 420_000, "rate_pct": 4.1, "fixed_years": 10},
+    "student_debt_monthly": 0, "savings": 15_000, "fixed_costs_month": 2_500, "pension_target_pct": 70,
+    "covers": {"home": True, "contents": True, "liability": False},
+}
+
+
+def generated_inputs(count: int) -> list[dict]:
+    """Plan inputs of generated demo households, without a database: persons and profile as the demo
+    stores them, read through the pages' mapping."""
+    rng = random.Random(11)
+    inputs = []
+    for number in range(count):
+        _name, persons, data = generated_household(rng, TODAY, number)
+        profile = NeedsProfile(data=data)
+        people = [Person(role=person["role"], first_name=person["first_name"], last_name=person["last_name"],
+                         date_of_birth=person.get("date_of_birth"),
+                         relationship_status=person.get("relationship_status", "")) for person in persons]
+        inputs.append(plan_input(client=Client(), profile=profile, persons=people, today=TODAY))
+    return inputs
+
+
+def main() -> None:
+    parameters = load_parameters("NL-2026")
+    family = parse_household(FAMILY)
+    plan(family, parameters=parameters)
+    one = timed(lambda: plan(family, parameters=parameters), 300)
+    years = len(plan(family, parameters=parameters)["scenarios"]["retirement"])
+
+    inputs = generated_inputs(SAMPLE)
+    households = [parse_household(data) for data in inputs]
+    rounds = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for item in households:
+            plan(item, parameters=parameters)
+        rounds.append(time.perf_counter() - start)
+    loop_per_household = statistics.median(rounds) / SAMPLE
+
+    firm = FirmFactory()
+    adviser = member(firm, "adviser")
+    client = stored_household(firm, adviser, persons=[
+        {"role": "client", "first_name": "Jan", "last_name": "Jansen", "date_of_birth": datetime.date(1990, 3, 15),
+         "employment": "employment", "relationship_status": "married"},
+        {"role": "partner", "first_name": "Eva", "last_name": "Jansen", "date_of_birth": datetime.date(1991, 6, 1),
+         "employment": "employment", "relationship_status": "married"},
+        {"role": "dependant", "first_name": "Sem", "last_name": "Jansen", "date_of_birth": datetime.date(2019, 5, 1)},
+        {"role": "dependant", "first_name": "Lot", "last_name": "Jansen", "date_of_birth": datetime.date(2022, 9, 1)},
+    ], data=generated_household(random.Random(3), TODAY, 1)[2], today=TODAY)
+    browser = Browser()
+    browser.force_login(adviser)
+    url = reverse("clients:analysis", args=[client.pk])
+    assert browser.get(url).status_code == 200
+    page = timed(lambda: browser.get(url), 30)
+    with CaptureQueriesContext(connection) as queries:
+        browser.get(url)
+
+    figures = {
+        "one_household_ms": median_ms(one),
+        "one_household_years": years,
+        "loop_households": SAMPLE,
+        "loop_ms_per_household": round(loop_per_household * 1000, 3),
+        "loop_book_seconds_100k": round(loop_per_household * BOOK, 1),
+        "analysis_page_ms": median_ms(page),
+        "analysis_page_queries": len(queries),
+    }
+    print(f"one household (2 adults, 2 children, mortgage, {years} years, 7 scenarios): "
+          f"median {figures['one_household_ms']} ms")
+    print(f"per-household loop over {SAMPLE:,} generated households: {figures['loop_ms_per_household']} ms each "
+          f"→ {figures['loop_book_seconds_100k']} s for {BOOK:,}")
+    print(f"Financiële analyse page: median {figures['analysis_page_ms']} ms, {len(queries)} queries")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
