@@ -28,7 +28,7 @@ from klantbelang.accounts.models import Membership, User
 from klantbelang.advice.models import AdviceCase, AdviceVersion, Recommendation
 from klantbelang.clients.household_generator import household
 from klantbelang.clients.models import Client, NeedsProfile
-from klantbelang.clients.needs_rules import analyse
+from bulk_needs import analyse
 from klantbelang.clients.profile_data import empty_profile, merge, to_match_profile
 from klantbelang.core.models import Firm
 from klantbelang.governance import review, services

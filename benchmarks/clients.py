@@ -29,7 +29,7 @@ from klantbelang.accounts.models import Membership, Team, User
 from klantbelang.clients.completeness import DOMAINS, contradictions, missing_for
 from klantbelang.clients.household_generator import household
 from klantbelang.clients.models import Client, domain_mask
-from klantbelang.clients.needs_rules import analyse
+from bulk_needs import analyse
 from klantbelang.clients.profile_data import derive, empty_profile, merge
 from klantbelang.core.models import Firm
 

@@ -5,7 +5,9 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from klantbelang.planning import DEFAULT_PARAMETER_SET, load_parameters, plan
+from klantbelang.core.needs import NEED_DOMAINS, NeedType
+from klantbelang.planning import DEFAULT_PARAMETER_SET, HouseholdInvalid, load_parameters, plan
+from klantbelang.planning.needs import money_en, money_nl
 
 from .models import Client, NeedsProfile, Person
 
@@ -121,3 +123,50 @@ def household_plan(*, client: Client, today: datetime.date, parameter_set: str =
     data = plan_input(client=client, profile=profile, persons=persons, today=today)
     return HouseholdPlan(client=client, profile=profile, input=data,
                          result=plan(data, parameters=load_parameters(parameter_set)))
+
+
+def planned_needs(*, client: Client, data: dict, persons: list[Person], today: datetime.date,
+                  parameter_set: str = DEFAULT_PARAMETER_SET) -> tuple[list[dict], dict]:
+    """The needs of a profile version as the planning core derives them, each with its advice domain,
+    and what goes with them into the version's ``derived``: the parameter set used and the questions.
+    A household without an adult's date of birth, or whose profile cannot be right, has no needs yet."""
+    summary: dict = {"parameters": parameter_set, "to_ask": [], "errors": []}
+    if not any(person.role in PLAN_PERSON_ROLES and person.date_of_birth for person in persons):
+        return [], summary
+    household = plan_input(client=client, profile=NeedsProfile(data=data), persons=persons, today=today)
+    try:
+        result = plan(household, parameters=load_parameters(parameter_set))
+    except HouseholdInvalid as invalid:
+        summary["errors"] = [{"field": error.field, "message_nl": error.message_nl, "message_en": error.message_en}
+                             for error in invalid.errors]
+        return [], summary
+    summary["to_ask"] = result["to_ask"]
+    needs = []
+    for need in result["needs"]:
+        if need["type"] == NeedType.GOAL_FUNDING and need["params"].get("goal") == "buy_home":
+            # Buying a home is financed with a mortgage: the shelf's mortgages serve it, not funds.
+            need = {**need, "type": NeedType.MORTGAGE_FINANCING.value, "code": NeedType.MORTGAGE_FINANCING.value}
+        needs.append({**need, "domain": NEED_DOMAINS[need["type"]].value})
+    return needs + rate_resets(data, today=today), summary
+
+
+def rate_resets(data: dict, *, today: datetime.date) -> list[dict]:
+    """A mortgage part whose fixed-rate period ends within twelve months is a need of its own: the
+    new rate is chosen then (renteherziening), and it is the moment to test the mortgage again."""
+    horizon = today + datetime.timedelta(days=365)
+    needs = []
+    for part in data.get("mortgage_parts") or []:
+        ends = part.get("fixed_until")
+        if not ends or not today <= datetime.date.fromisoformat(ends) <= horizon:
+            continue
+        amount = part.get("amount") or 0
+        day = datetime.date.fromisoformat(ends)
+        needs.append({
+            "type": NeedType.MORTGAGE_RATE_RESET.value, "person": None, "amount": amount, "unit": "capital",
+            "priority": "need", "domain": NEED_DOMAINS[NeedType.MORTGAGE_RATE_RESET].value,
+            "code": NeedType.MORTGAGE_RATE_RESET.value, "params": {"fixed_until": ends},
+            "reason_nl": f"De rentevaste periode van een leningdeel van {money_nl(amount)} eindigt op "
+                         f"{day.strftime('%d-%m-%Y')}.",
+            "reason_en": f"The fixed-rate period of a loan part of {money_en(amount)} ends on "
+                         f"{day.strftime('%d-%m-%Y')}."})
+    return needs

@@ -15,9 +15,9 @@ from klantbelang.core.roles import Role
 
 from .completeness import DOMAINS, contradictions, missing_for
 from .models import Client, NeedsProfile, Person, ProfileConfirmation, domain_mask
-from .needs_rules import analyse
 from .permissions import can_create_client, can_edit_profile, can_invite_client
 from .profile_data import derive, empty_profile, flatten, merge
+from .queries import planned_needs
 
 PERSON_FIELDS = ["role", "first_name", "last_name", "date_of_birth", "email", "phone", "relationship_status",
                  "employment", "is_vulnerable", "vulnerability_note", "vulnerability_consent_at"]
@@ -74,9 +74,10 @@ def _new_version(*, client: Client, data: dict, by, source: str, previous: Needs
     provenance = dict.fromkeys(paths, stamp) if previous is None else {
         path: stamp if path in changed_set else previous.provenance.get(path, stamp) for path in paths}
     missing = {domain: missing_for(data, domain) for domain in DOMAINS}
+    needs, planned = planned_needs(client=client, data=data, persons=list(client.persons.all()), today=today)
     profile = NeedsProfile(
         client=client, version=(previous.version + 1) if previous else 1, data=data, provenance=provenance,
-        changed_fields=changed, derived=derive(data), needs=analyse(data, today),
+        changed_fields=changed, derived={**derive(data), "plan": planned}, needs=needs,
         missing=missing, contradictions=contradictions(data),
         source=source, created_by=by if by is not None and by.is_authenticated else None, created_at=now,
     )

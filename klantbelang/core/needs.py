@@ -25,6 +25,12 @@ class NeedType(models.TextChoices):
     WEALTH_BUILDING = "wealth_building", _("Building wealth")
     GOAL_FUNDING = "goal_funding", _("Funding a goal")
     CAPITAL_PRESERVATION = "capital_preservation", _("Keeping capital safe")
+    # The needs the planning core derives per scenario (klantbelang/planning/needs.py).
+    DISABILITY_GAP = "disability_gap", _("Income on disability")
+    WGA_GAP = "wga_gap", _("WGA gap")
+    MORTGAGE_AFFORDABILITY = "mortgage_affordability", _("Mortgage above the lending norms")
+    CONTENTS_COVER = "contents_cover", _("Contents insurance")
+    UNEMPLOYMENT_GAP = "unemployment_gap", _("Income on unemployment")
 
 
 NEED_DOMAINS = {
@@ -42,4 +48,9 @@ NEED_DOMAINS = {
     NeedType.WEALTH_BUILDING: Domain.INVESTMENT,
     NeedType.GOAL_FUNDING: Domain.INVESTMENT,
     NeedType.CAPITAL_PRESERVATION: Domain.INVESTMENT,
+    NeedType.DISABILITY_GAP: Domain.INCOME_PROTECTION,
+    NeedType.WGA_GAP: Domain.INCOME_PROTECTION,
+    NeedType.MORTGAGE_AFFORDABILITY: Domain.MORTGAGE,
+    NeedType.CONTENTS_COVER: Domain.NON_LIFE,
+    NeedType.UNEMPLOYMENT_GAP: Domain.INCOME_PROTECTION,
 }

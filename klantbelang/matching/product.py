@@ -9,6 +9,25 @@ from dataclasses import dataclass
 
 Answer = str | None
 
+# The planning core names needs per scenario; a product declared for the broader need serves them
+# too (an AOV "income_protection" serves a disability gap and a WGA gap). Applied when the product
+# profile is made, so the per-pair and the batch engine see the same served needs.
+SERVES_ALSO = {
+    "income_protection": ("disability_gap", "wga_gap"),
+    "mortgage_financing": ("mortgage_affordability",),
+    "mortgage_rate_reset": ("mortgage_affordability",),
+    "home_cover": ("contents_cover",),
+    "emergency_buffer": ("unemployment_gap",),
+}
+
+
+def served_needs(declared) -> tuple[str, ...]:
+    """The declared needs and the planning needs they stand for, in a stable order."""
+    served = list(dict.fromkeys(declared or ()))
+    for need in list(served):
+        served.extend(extra for extra in SERVES_ALSO.get(need, ()) if extra not in served)
+    return tuple(served)
+
 
 @dataclass(frozen=True)
 class ProductProfile:
@@ -29,6 +48,9 @@ class ProductProfile:
     min_entry_age: int | None = None
     max_entry_age: int | None = None
     ongoing_cost_pct: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needs_served", served_needs(self.needs_served))
 
     @property
     def has_sustainability_data(self) -> bool:

@@ -230,6 +230,9 @@ def mortgage_affordability(household: Household, lending: dict, found: Findings)
     tested = lending["tested_amount"]
     if tested <= 0 or tested <= lending["max_loan"]:
         return
+    if any(person.employment_income is None and person.self_employed_profit is None
+           for person in household.persons):
+        return  # the income was never given: the norms cannot be applied (asked under income_questions)
     excess = tested - lending["max_loan"]
     what_nl = "De gevraagde hypotheek" if household.mortgage_request else "De huidige hypotheek"
     what_en = "The requested mortgage" if household.mortgage_request else "The current mortgage"

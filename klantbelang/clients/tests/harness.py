@@ -14,7 +14,11 @@ URL_OBJECTS = {
     "clients:person_edit": lambda firm, user: (
         person := _client(firm, user).persons.get(), {"pk": person.client_id, "person_pk": person.pk}),
     "clients:compare_versions": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
-    "clients:need_match": lambda firm, user: (client := _client(firm, user), {"pk": client.pk, "index": 0}),
+    # Savings below three months of fixed costs: the plan finds an emergency buffer need to match.
+    "clients:need_match": lambda firm, user: (
+        client := household(firm, member(firm, "adviser"), data={"monthly_commitments": 1000,
+                                                                 "assets": {"savings": 0}}),
+        {"pk": client.pk, "index": 0}),
     "clients:invite": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
     "clients:confirm": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
     "clients:privacy": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),

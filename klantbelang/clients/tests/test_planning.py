@@ -153,3 +153,27 @@ def test_command_table(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "AOW from 2057-06-15" in out
     assert "Maximum mortgage € 261.401" in out
+
+
+def test_saved_profile_needs_come_from_the_plan_with_its_parameter_set(firm, adviser, couple):
+    profile = couple.current_profile
+    assert profile.derived["plan"]["parameters"] == "NL-2026"
+    # Jan's death: Eva cannot carry the mortgage alone, and 100.000 of term life is on Jan's life.
+    needs = {(need["type"], need["person"]): need for need in profile.needs}
+    assert set(needs) >= {("death_cover", "client"), ("death_cover", "partner")}
+    assert needs[("death_cover", "client")]["domain"] == "life"
+    assert "persons.partner.pensions" in {item["field"] for item in profile.derived["plan"]["to_ask"]}
+
+
+def test_buying_a_home_is_a_mortgage_need_and_a_fixed_rate_ending_soon_is_one_too(firm, adviser):
+    client = household(firm, adviser, persons=COUPLE[:1], today=TODAY, data={
+        "objectives": [{"type": "buy_home", "horizon_years": 2, "target_amount": 350_000, "priority": "need",
+                        "funded": False}],
+        "assets": {"home_value": 300_000},
+        "mortgage_parts": [{"amount": 150_000, "rate_pct": 2.1, "fixed_until": "2027-06-01"},
+                           {"amount": 50_000, "rate_pct": 2.1, "fixed_until": "2029-06-01"}]})
+    kinds = [(need["type"], need["amount"], need["domain"]) for need in client.current_profile.needs
+             if need["type"].startswith("mortgage")]
+    assert kinds == [("mortgage_financing", 350_000.0, "mortgage"), ("mortgage_rate_reset", 150_000, "mortgage")]
+    reset = next(need for need in client.current_profile.needs if need["type"] == "mortgage_rate_reset")
+    assert reset["reason_nl"] == "De rentevaste periode van een leningdeel van € 150.000 eindigt op 01-06-2027."

@@ -1,11 +1,11 @@
-"""Table-driven tests for every needs rule and every completeness rule (plain Python)."""
+"""Table-driven tests for every completeness rule and the risk profile (plain Python). The needs come from
+the planning core: klantbelang/planning/tests and test_planning.py next to this file."""
 
 import datetime
 
 import pytest
 
 from klantbelang.clients.completeness import REQUIRED, contradictions, missing_for
-from klantbelang.clients.needs_rules import analyse
 from klantbelang.clients.profile_data import (
     capacity_max_sri,
     derive,
@@ -23,68 +23,6 @@ PARTNER = {"role": "partner", "date_of_birth": "1982-01-01", "employment": "empl
 
 def profile(**changes):
     return merge(empty_profile(), {"household": [CLIENT], **changes})
-
-
-def needs(data):
-    return [(need["type"], need["priority"], need["amount"]) for need in analyse(data, TODAY)]
-
-
-COVERED = {"existing_products": [{"category": "liability"}]}
-
-
-@pytest.mark.parametrize(("changes", "expected"), [
-    # emergency buffer: below three months of commitments
-    ({"monthly_commitments": 2000, "assets": {"savings": 4000}, **COVERED},
-     [("emergency_buffer", "need", 2000.0)]),
-    ({"monthly_commitments": 2000, "assets": {"savings": 6000}, **COVERED}, []),
-    ({"monthly_commitments": None, "assets": {"savings": 0}, **COVERED}, []),  # unknown: no guess
-    # income protection: self-employed without AOV
-    ({"household": [{**CLIENT, "employment": "self_employment"}],
-      "income": [{"person": "client", "source": "self_employment", "gross_yearly": 60000}], **COVERED},
-     [("income_protection", "need", 42000.0)]),
-    ({"household": [{**CLIENT, "employment": "self_employment"}],
-      "income": [{"person": "client", "source": "self_employment", "gross_yearly": 60000}],
-      "existing_products": [{"category": "liability"}, {"category": "income_protection"}]}, []),
-    # death cover: dependants and a mortgage, term life short of it
-    ({"household": [CLIENT, PARTNER], "mortgage_parts": [{"amount": 300000}],
-      "existing_products": [{"category": "liability"}, {"category": "term_life", "cover": 100000}]},
-     [("death_cover", "need", 200000.0)]),
-    ({"household": [CLIENT], "mortgage_parts": [{"amount": 300000}], **COVERED}, []),  # no dependants
-    ({"household": [CLIENT, PARTNER], "mortgage_parts": [{"amount": 300000}],
-      "existing_products": [{"category": "liability"}, {"category": "term_life", "cover": 300000}]}, []),
-    # pension gap: 70% of income at the state pension age, AOW included
-    ({"income": [{"person": "client", "source": "employment", "gross_yearly": 60000}],
-      "pension": {"expected_yearly": 10000}, **COVERED}, [("pension_gap", "need", 12400.0)]),
-    ({"household": [CLIENT, PARTNER], "income": [{"person": "client", "source": "employment", "gross_yearly": 60000}],
-      "pension": {"expected_yearly": 26000}, **COVERED}, [("pension_gap", "want", 2600.0)]),
-    ({"income": [{"person": "client", "source": "employment", "gross_yearly": 40000}],
-      "pension": {"expected_yearly": 10000}, **COVERED}, []),
-    # liability and home
-    ({}, [("liability_cover", "need", None)]),
-    ({"assets": {"home_value": 400000}, **COVERED}, [("home_cover", "need", 400000)]),
-    # fixed-rate period ending within 12 months
-    ({"mortgage_parts": [{"amount": 150000, "fixed_until": "2027-06-01"}], **COVERED},
-     [("mortgage_rate_reset", "need", 150000)]),
-    ({"mortgage_parts": [{"amount": 150000, "fixed_until": "2028-06-01"}], **COVERED}, []),
-    # goals without a plan
-    ({"objectives": [{"type": "children_study", "horizon_years": 12, "target_amount": 40000, "priority": "want",
-                      "funded": False}], **COVERED}, [("goal_funding", "want", 40000)]),
-    ({"objectives": [{"type": "buy_home", "horizon_years": 2, "target_amount": 350000, "priority": "need",
-                      "funded": False}], **COVERED}, [("mortgage_financing", "need", 350000)]),
-    ({"objectives": [{"type": "build_wealth", "horizon_years": 10, "priority": "wish", "funded": True}], **COVERED},
-     []),
-])
-def test_needs_rules(changes, expected):
-    assert needs(profile(**changes)) == expected
-
-
-def test_every_need_has_reasons_in_both_languages():
-    data = profile(monthly_commitments=2000, assets={"savings": 0, "home_value": 300000})
-    found = analyse(data, TODAY)
-    assert {need["type"] for need in found} == {"emergency_buffer", "liability_cover", "home_cover"}
-    buffer = next(need for need in found if need["type"] == "emergency_buffer")
-    assert buffer["reason_nl"] == ("Het spaargeld (€ 0) is minder dan drie maanden vaste lasten (€ 6.000).")
-    assert buffer["reason_en"] == "Savings (€ 0) are less than three months of fixed commitments (€ 6.000)."
 
 
 COMPLETE = {

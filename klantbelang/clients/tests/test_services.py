@@ -38,7 +38,11 @@ def test_saving_makes_a_new_version_with_provenance_and_needs(firm, adviser):
     assert version.changed_fields == ["assets.savings", "monthly_commitments"]
     assert version.provenance["monthly_commitments"]["source"] == "adviser"
     assert version.provenance["monthly_commitments"]["by"] == adviser.pk
-    assert [need["type"] for need in version.needs] == ["emergency_buffer", "liability_cover"]
+    # Three months of fixed costs (3 × 2.000) less 1.000 saved. The policies were never asked about:
+    # liability cover is a question of the plan, not a need.
+    assert [(need["type"], need["amount"]) for need in version.needs] == [("emergency_buffer", 5000.0)]
+    assert version.derived["plan"]["parameters"] == "NL-2026"
+    assert "covers.liability" in {item["field"] for item in version.derived["plan"]["to_ask"]}
     event = AuditEvent.objects.filter(action="profile.version_created").latest("pk")
     assert event.changes == {"assets.savings": {"before": None, "after": 1000},
                              "monthly_commitments": {"before": None, "after": 2000}}

@@ -123,7 +123,7 @@ def test_need_match_ranks_products_for_that_need(login, firm, adviser):
     ProductFactory(firm=firm, code="AVP", category="liability", sri=None, needs_served=["liability_cover"],
                    min_horizon_years=1.0, target_market=insurance_market)
     ProductFactory(firm=firm, code="FUND", needs_served=["wealth_building"])
-    client = household(firm, adviser, data={"existing_products": []})
+    client = household(firm, adviser, data={"existing_products": [], "answered_sections": ["existing_products"]})
     index = [need["type"] for need in client.current_profile.needs].index("liability_cover")
     response = login(adviser).get(reverse("clients:need_match", kwargs={"pk": client.pk, "index": index}))
     assert response.status_code == 200
@@ -134,7 +134,8 @@ def test_need_match_ranks_products_for_that_need(login, firm, adviser):
 
 
 def test_api_profile_versions_and_match_profile(client, bearer, firm, adviser):
-    household_client = household(firm, adviser, data={"monthly_commitments": 1000, "assets": {"savings": 500}})
+    household_client = household(firm, adviser, data={"monthly_commitments": 1000, "assets": {"savings": 500},
+                                                      "answered_sections": ["existing_products"]})
     headers = bearer(adviser)
     detail = client.get(f"/api/v1/clients/{household_client.pk}", headers=headers).json()
     assert (detail["profile_version"], detail["persons"][0]["first_name"]) == (2, "Jan")
@@ -154,7 +155,8 @@ def test_api_profile_versions_and_match_profile(client, bearer, firm, adviser):
     assert set(exported["profile"]) >= {"client_type", "knowledge", "ability_to_bear_loss", "risk_tolerance",
                                         "objectives", "horizon_years", "service", "sustainability"}
     needs = client.get(f"/api/v1/clients/{household_client.pk}/needs", headers=headers).json()
-    assert [need["type"] for need in needs] == ["liability_cover"]
+    # No policies at all, answered: contents and liability cover are needs; 9.000 saved covers the buffer.
+    assert [need["type"] for need in needs] == ["contents_cover", "liability_cover"]
     match = client.post("/api/v1/match", {"client_id": household_client.pk}, content_type="application/json",
                         headers=headers)
     assert match.status_code == 200

@@ -436,3 +436,11 @@ def test_any_json_is_a_plan_or_field_errors(persons, rest):
         result = None
     # Either field errors, each naming its field's code, or a whole plan: never another exception.
     assert (result is None and all(error.code for error in errors)) or result["parameters"] == "NL-2026"
+
+
+def test_no_affordability_need_when_the_income_was_never_given():
+    data = household({"id": "p1", "birth_date": "1980-01-01"}, home={"market_value": 300_000},
+                     mortgage=[{"amount": 250_000, "rate_pct": 4.0, "fixed_years_left": 10}])
+    result = plan(data)
+    assert needs_of(result, "mortgage_affordability") == []
+    assert any(item["field"] == "persons.p1.employment_income" for item in result["to_ask"])

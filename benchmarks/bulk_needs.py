@@ -1,13 +1,11 @@
-"""The needs analysis: rules that derive the client's itemised demands and needs from a profile.
-
-Each rule is a function ``(data, today) -> list[Need]`` in RULES; add one to extend the analysis.
-Amounts are yearly for income and pension gaps, one-off otherwise. Plain Python, table-tested.
-"""
+"""Quick household-level needs for bulk synthetic data in the benchmarks (100,000 households in
+seconds). The product derives needs with the planning core (klantbelang/planning, docs/planning.md);
+these rules only give the benchmark books a realistic spread of need types to read."""
 
 import datetime
 from dataclasses import asdict, dataclass
 
-from .profile_data import age_on
+from klantbelang.clients.profile_data import age_on
 
 BUFFER_MONTHS = 3
 INCOME_PROTECTION_SHARE = 0.7  # of gross income, the usual AOV cover
