@@ -127,4 +127,50 @@ def household(rng: random.Random, today: datetime.date, number: int) -> tuple[st
                             "retirement"])
         data["life_events"] = [{"type": event, "date": (today - datetime.timedelta(days=rng.randint(5, 1000)))
                                .isoformat()}]
+    _per_person(random.Random(f"plan-{number}-{last}"), today, persons, income, data)
     return f"Huishouden {last}", persons, data
+
+
+PENSION_PROVIDERS = ["ABP", "PFZW", "PMT", "bpfBOUW", "Nationale-Nederlanden", "a.s.r."]
+ENERGY_LABELS = ["A+++", "A++", "A+", "A", "A", "B", "B", "C", "C", "D", "E", "F", "G"]
+
+
+def _per_person(rng: random.Random, today: datetime.date, persons: list[dict], income: list[dict],
+                data: dict) -> None:
+    """What the planning core reads per person: pensions, employer covers, the insured person of each
+    policy, the home's label and rebuild value, student debt. Drawn from a stream of its own, so the
+    rest of the demo (drawn before) stays as it was."""
+    pensions, details, answered = [], {}, []
+    for item in income:
+        role, gross = item["person"], item["gross_yearly"]
+        if item["source"] == "employment":
+            projected = round(gross * rng.uniform(0.2, 0.45), -2)
+            pensions.append({"person": role, "provider": rng.choice(PENSION_PROVIDERS), "projected_year": projected,
+                             "partner_pension_year": round(projected * 0.7, -2),
+                             "accrued_year": round(projected * rng.uniform(0.2, 0.8), -2)})
+            details[role] = {"employer_covers_wia_excess": rng.random() < 0.5,
+                             "employer_covers_wga_gap": rng.random() < 0.6, "work_years": rng.randint(2, 35)}
+        elif item["source"] == "self_employment" and rng.random() < 0.35:
+            pensions.append({"person": role, "provider": "Lijfrente", "projected_year": round(gross * 0.1, -2),
+                             "start_age": 67})
+        elif item["source"] == "pension":
+            pensions.append({"person": role, "provider": rng.choice(PENSION_PROVIDERS), "projected_year": gross,
+                             "partner_pension_year": round(gross * 0.7, -2)})
+        answered.append(role)
+    for person in persons:
+        if person["role"] in {"client", "partner"} and person["role"] not in answered and rng.random() < 0.7:
+            answered.append(person["role"])  # no income of their own, and no pension: answered, none
+    data["pensions"], data["pensions_answered"], data["person_details"] = pensions, answered, details
+    partner = any(person["role"] == "partner" for person in persons)
+    for product in data["existing_products"]:
+        if product["category"] == "term_life":
+            product["insured"] = "partner" if partner and rng.random() < 0.3 else "client"
+        elif product["category"] == "income_protection":
+            profit = next((item["gross_yearly"] for item in income if item["source"] == "self_employment"), 0)
+            product["insured"], product["benefit_year"] = "client", round(profit * rng.uniform(0.4, 0.8), -2)
+    if data["assets"]["home_value"]:
+        data["home"] = {"energy_label": rng.choice(ENERGY_LABELS),
+                        "rebuild_value": round(data["assets"]["home_value"] * rng.uniform(0.5, 0.8), -3)}
+    if any(person["role"] == "client" and (today - person["date_of_birth"]).days < 36 * 365
+           for person in persons) and rng.random() < 0.5:
+        data["student_debt_monthly"] = float(rng.choice([80, 120, 180, 250]))

@@ -49,7 +49,7 @@ def plan_input(*, client: Client, profile: NeedsProfile, persons: list[Person], 
             entry["self_employed_profit"] = sum(item.get("gross_yearly") or 0 for item in own
                                                 if item.get("source") == "self_employment")
         pensions = [item for item in data.get("pensions") or [] if item.get("person", "client") == role]
-        if pensions:
+        if pensions or role in (data.get("pensions_answered") or []):
             entry["pensions"] = [{key: item.get(key) for key in ("projected_year", "partner_pension_year",
                                                                  "start_age", "accrued_year", "provider")
                                   if item.get(key) is not None} for item in pensions]

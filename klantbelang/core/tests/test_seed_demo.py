@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 pytestmark = pytest.mark.xdist_group("demo")
 
@@ -48,11 +49,26 @@ def test_seed_demo_loads_every_capability_and_is_idempotent(transactional_db, se
     assert Client.objects.get(portal_user__email="client@demo.nl").name == "Huishouden Mulder"
     _privacy_demo()
     _governance_demo()
+    _planning_demo()
     call_command("seed_demo", stdout=io.StringIO())
     assert {model.__name__: model.objects.count() for model in
             (User, Client, Product, ServiceAgreement, PeriodicReview, Complaint, AdviceCase, AdviceVersion,
              Prospect, ScoringModel, MonthlyFigure, QualityGoal)} == counts
     _backup_and_restore(tmp_path)
+
+
+def _planning_demo():
+    """Every need the planning core knows appears somewhere in the demo book, each profile records the
+    parameter set it was planned with, and no demo household is refused by the planning core."""
+    from klantbelang.clients.models import NeedsProfile
+    from klantbelang.planning import NEED_TYPES
+
+    current = NeedsProfile.objects.filter(client__firm__slug="demo-advies", client__current_profile__pk=F("pk"))
+    found = {need["type"] for profile in current for need in profile.needs}
+    assert set(NEED_TYPES) <= found
+    assert {"mortgage_financing", "mortgage_rate_reset"} <= found
+    assert {profile.derived["plan"]["parameters"] for profile in current} == {"NL-2026"}
+    assert [profile.pk for profile in current if profile.derived["plan"]["errors"]] == []
 
 
 def _privacy_demo():
