@@ -5,6 +5,7 @@ from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -12,15 +13,17 @@ from pydantic import Field
 from klantbelang.accounts.models import Team, User
 from klantbelang.core.access import access
 from klantbelang.core.errors import DomainError
+from klantbelang.core.jobs import start_job
 from klantbelang.core.roles import Role
-from klantbelang.planning import HouseholdInvalid, plan
+from klantbelang.planning import DEFAULT_PARAMETER_SET, HouseholdInvalid, available_parameter_sets, plan
 
 from . import privacy, services
 from .filters import ClientFilter
 from .models import Client, NeedsProfile, Person
-from .permissions import can_plan
+from .permissions import can_plan, can_replan
 from .profile_data import to_match_profile
 from .queries import household_plan
+from .tasks import replan_book
 
 router = Router(tags=["clients"])
 
@@ -305,3 +308,26 @@ def get_client_plan(request, client_id: int):
         raise PlanUnavailable
     return {"client_id": client.pk, "profile_version": result.profile.version, "input": result.input,
             **result.result}
+
+
+class ReplanIn(Schema):
+    parameters: str = Field(default=DEFAULT_PARAMETER_SET, max_length=20, description="the parameter set, e.g. NL-2026")
+
+
+class JobStarted(Schema):
+    job_id: int
+    status: str
+
+
+@router.post("/replan", response={202: JobStarted}, tags=["planning"],
+             summary="Plan every household of the firm again (a background job; GET /api/v1/jobs/{id})")
+def start_replan(request, payload: ReplanIn):
+    """The job's result lists the households whose needs changed. Managers and administrators."""
+    if not can_replan(user=request.auth):
+        raise PermissionDenied
+    if payload.parameters not in available_parameter_sets():
+        raise ValidationError({"parameters": [f"Known: {', '.join(available_parameter_sets())}."]})
+    title = _("Plan the book again under %(parameters)s") % {"parameters": payload.parameters}
+    job = start_job(firm=request.auth.firm, by=request.auth, kind="replan", task=replan_book, title=title,
+                    firm_id=request.auth.firm.pk, parameter_set=payload.parameters, user_id=request.auth.pk)
+    return 202, {"job_id": job.pk, "status": job.status}

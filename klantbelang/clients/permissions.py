@@ -28,3 +28,9 @@ def can_plan(*, user) -> bool:
     """Staff who work on client files compute plans; marketing, product developers and clients (whose
     own plan is on their household's page) do not post arbitrary households."""
     return user.is_authenticated and user.has_any_role({Role.ADVISER, Role.REVIEWER, Role.MANAGER, Role.ADMIN})
+
+
+def can_replan(*, user) -> bool:
+    """Re-planning the whole book under another year's figures writes a profile version for every
+    household whose needs change: the firm's managers and administrators decide that."""
+    return user.is_authenticated and user.firm is not None and user.has_any_role({Role.MANAGER, Role.ADMIN})

@@ -15,7 +15,7 @@ from klantbelang.core.roles import Role
 
 from .completeness import DOMAINS, contradictions, missing_for
 from .models import Client, NeedsProfile, Person, ProfileConfirmation, domain_mask
-from .permissions import can_create_client, can_edit_profile, can_invite_client
+from .permissions import can_create_client, can_edit_profile, can_invite_client, can_replan
 from .profile_data import derive, empty_profile, flatten, merge
 from .queries import planned_needs
 
@@ -189,3 +189,58 @@ def import_profile(*, client: Client, data: dict, today: datetime.date | None = 
     current = locked.current_profile
     return _new_version(client=locked, data=merge(current.data if current else empty_profile(), data), by=None,
                         source=NeedsProfile.Source.IMPORT, previous=current, today=today)
+
+
+def _need_key(needs: list[dict]) -> list[tuple]:
+    return sorted((need["type"], need.get("person") or "", round(need["amount"] or 0)) for need in needs)
+
+
+@transaction.atomic
+def replan_client(*, client: Client, by, parameter_set: str, today: datetime.date) -> NeedsProfile | None:
+    """Plan the household's current profile again under ``parameter_set``. When the needs or the
+    parameter set differ from what the current version holds, a new version with the same data and
+    the new needs is written (and audited); otherwise nothing changes and None is returned."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    current = client.current_profile
+    if current is None or client.erased_at is not None:
+        return None
+    needs, planned = planned_needs(client=client, data=current.data, persons=list(client.persons.all()),
+                                   today=today, parameter_set=parameter_set)
+    before = (current.derived.get("plan") or {}).get("parameters")
+    if before == parameter_set and _need_key(needs) == _need_key(current.needs):
+        return None
+    profile = NeedsProfile(
+        client=client, version=current.version + 1, data=current.data, provenance=current.provenance,
+        changed_fields=[], derived={**current.derived, "plan": planned}, needs=needs, missing=current.missing,
+        contradictions=current.contradictions, source=NeedsProfile.Source.IMPORT,
+        created_by=by if by is not None and by.is_authenticated else None, created_at=timezone.now())
+    profile.save(force_insert=True)
+    client.current_profile = profile
+    client.save(update_fields=["current_profile"])
+    record_audit(actor=by, action="profile.replanned", obj=client, firm=client.firm,
+                 changes={"parameters": {"before": before, "after": parameter_set},
+                          "needs": {"before": [list(key) for key in _need_key(current.needs)],
+                                    "after": [list(key) for key in _need_key(needs)]}})
+    return profile
+
+
+def replan_book(*, firm, by, parameter_set: str, today: datetime.date | None = None, progress=None) -> dict:
+    """Re-plan every household of the firm (each in its own transaction) and list those whose needs
+    changed, with their needs before and after. ``progress(done, total)`` reports as it goes."""
+    if by is not None and not can_replan(user=by):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    clients = list(Client.objects.filter(firm=firm, erased_at__isnull=True, current_profile__isnull=False)
+                   .order_by("reference").values_list("pk", flat=True))
+    changed = []
+    for done, pk in enumerate(clients, start=1):
+        client = Client.objects.select_related("current_profile").get(pk=pk)
+        before = client.current_profile.needs
+        profile = replan_client(client=client, by=by, parameter_set=parameter_set, today=today)
+        if profile is not None and _need_key(before) != _need_key(profile.needs):
+            changed.append({"client_id": client.pk, "reference": client.reference, "name": client.name,
+                            "before": [[need["type"], need.get("person"), need["amount"]] for need in before],
+                            "after": [[need["type"], need.get("person"), need["amount"]] for need in profile.needs]})
+        if progress is not None and (done % 25 == 0 or done == len(clients)):
+            progress(done, len(clients))
+    return {"parameter_set": parameter_set, "households": len(clients), "changed": changed}

@@ -7,6 +7,7 @@ app_name = "clients"
 urlpatterns = [
     path("clients/", views.client_list, name="client_list"),
     path("clients/new/", views.client_create, name="client_create"),
+    path("clients/replan/", views.replan, name="replan"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("clients/<int:pk>/inventory/<slug:section>/", views.section_edit, name="section_edit"),
     path("clients/<int:pk>/persons/new/", views.person_edit, name="person_add"),

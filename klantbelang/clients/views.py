@@ -16,21 +16,24 @@ from klantbelang.core.domains import Domain
 from klantbelang.core.errors import Conflict
 from klantbelang.core.forms import number_param
 from klantbelang.core.i18n import language_key
+from klantbelang.core.jobs import start_job
+from klantbelang.core.models import BackgroundJob
 from klantbelang.core.roles import Role
 from klantbelang.matching.batch import match_one
 from klantbelang.matching.presentation import exclusion_summary, rows
 from klantbelang.matching.profile import parse_profile
 from klantbelang.matching.shelf import catalogue_for
-from klantbelang.planning import HouseholdInvalid
+from klantbelang.planning import DEFAULT_PARAMETER_SET, HouseholdInvalid, available_parameter_sets
 from klantbelang.products.permissions import can_match
 
 from . import services
 from .filters import ClientFilter
 from .forms import ANSWERED_SECTIONS, NEED_LABELS, SECTIONS, ClientForm, PersonForm
 from .models import Client, Person
-from .permissions import can_create_client, can_edit_profile, can_invite_client
+from .permissions import can_create_client, can_edit_profile, can_invite_client, can_replan
 from .profile_data import flatten, to_match_profile
 from .queries import household_plan
+from .tasks import replan_book as replan_book_task
 
 PAGE_SIZE = 50
 
@@ -174,6 +177,26 @@ def analysis(request, pk):
         "client": client, "plan": plan_result, "persons": persons, "needs": needs, "scenarios": scenarios,
         "mortgage": plan_result["max_mortgage"], "version": result.profile.version,
         "to_ask": [item[f"reason_{language}"] for item in plan_result["to_ask"]]})
+
+
+def replan(request):
+    """Plan the whole book again under a parameter set (a new year's figures), as a background job; the
+    page lists the earlier runs with the households whose needs changed."""
+    if not can_replan(user=request.user):
+        raise PermissionDenied
+    choices = available_parameter_sets()
+    if request.method == "POST":
+        parameter_set = request.POST.get("parameters") or DEFAULT_PARAMETER_SET
+        if parameter_set not in choices:
+            messages.error(request, _("Choose one of the parameter sets."))
+            return redirect("clients:replan")
+        job = start_job(firm=request.firm, by=request.user, kind="replan", task=replan_book_task,
+                        title=_("Plan the book again under %(parameters)s") % {"parameters": parameter_set},
+                        firm_id=request.firm.pk, parameter_set=parameter_set, user_id=request.user.pk)
+        return redirect("core:job_detail", pk=job.pk)
+    runs = BackgroundJob.objects.visible_to(request.user).filter(kind="replan").order_by("-created_at")[:10]
+    return TemplateResponse(request, "clients/replan.html", {"runs": runs, "choices": choices,
+                                                            "default": DEFAULT_PARAMETER_SET})
 
 
 def portal(request):

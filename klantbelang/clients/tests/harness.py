@@ -87,6 +87,8 @@ ACCESS = {
     ("GET", "/api/v1/clients/{client_id}/plan"): "admin manager reviewer",
     ("POST", "/api/v1/plan"): "admin adviser manager reviewer",
     "clients:analysis": "admin manager reviewer",
+    "clients:replan": "admin manager",
+    ("POST", "/api/v1/replan"): "admin manager",
     ("GET", "/api/v1/clients/{client_id}/profile"): "admin manager reviewer",
     ("GET", "/api/v1/clients/{client_id}/profiles"): "admin manager reviewer",
     ("GET", "/api/v1/clients/{client_id}/profiles/{version}"): "admin manager reviewer",

@@ -5,13 +5,17 @@ import datetime
 import json
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from klantbelang.accounts.tests.factories import member
+from klantbelang.clients import services
+from klantbelang.clients.models import NeedsProfile
 from klantbelang.clients.queries import plan_input
-from klantbelang.core.models import AuditEvent
+from klantbelang.core.models import AuditEvent, BackgroundJob
 
 from .factories import household
 
@@ -177,3 +181,76 @@ def test_buying_a_home_is_a_mortgage_need_and_a_fixed_rate_ending_soon_is_one_to
     assert kinds == [("mortgage_financing", 350_000.0, "mortgage"), ("mortgage_rate_reset", 150_000, "mortgage")]
     reset = next(need for need in client.current_profile.needs if need["type"] == "mortgage_rate_reset")
     assert reset["reason_nl"] == "De rentevaste periode van een leningdeel van € 150.000 eindigt op 01-06-2027."
+
+
+def _stale(client):
+    """A version whose needs were derived before (here: none recorded), as after a change of year."""
+    client.refresh_from_db()
+    current = client.current_profile
+    stale = NeedsProfile.objects.create(client=client, version=current.version + 1, data=current.data,
+                                        provenance=current.provenance, derived={"plan": {"parameters": "NL-2025"}},
+                                        needs=[], missing=current.missing, source="import")
+    client.current_profile = stale
+    client.save(update_fields=["current_profile"])
+    return stale
+
+
+def test_replan_writes_a_version_for_households_whose_needs_changed_only(firm, manager, adviser, couple):
+    unchanged = household(firm, adviser, name="Huishouden Smit", persons=COUPLE, data=PROFILE, today=TODAY)
+    stale = _stale(couple)
+    events = AuditEvent.objects.filter(action="profile.replanned").count()
+    outcome = services.replan_book(firm=firm, by=manager, parameter_set="NL-2026", today=TODAY)
+    assert (outcome["households"], [item["reference"] for item in outcome["changed"]]) == (2, [couple.reference])
+    assert outcome["changed"][0]["before"] == []
+    couple.refresh_from_db()
+    assert couple.current_profile.version == stale.version + 1
+    assert couple.current_profile.data == stale.data
+    assert couple.current_profile.derived["plan"]["parameters"] == "NL-2026"
+    assert {need["type"] for need in couple.current_profile.needs} >= {"death_cover"}
+    assert unchanged.profiles.count() == 2  # its needs were already these: nothing written
+    assert AuditEvent.objects.filter(action="profile.replanned").count() == events + 1
+    again = services.replan_book(firm=firm, by=manager, parameter_set="NL-2026", today=TODAY)
+    assert again["changed"] == []
+
+
+def test_replan_is_for_managers_and_changes_nothing_for_others(firm, adviser, couple):
+    stale = _stale(couple)
+    with pytest.raises(PermissionDenied):
+        services.replan_book(firm=firm, by=adviser, parameter_set="NL-2026", today=TODAY)
+    couple.refresh_from_db()
+    assert couple.current_profile == stale
+
+
+def test_replan_page_runs_a_job_with_progress_and_lists_the_changes(login, firm, manager, couple,
+                                                                     django_capture_on_commit_callbacks):
+    _stale(couple)
+    browser = login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(reverse("clients:replan"), {"parameters": "NL-2026"})
+    job = BackgroundJob.objects.get(kind="replan")
+    assert response.url == reverse("core:job_detail", args=[job.pk])
+    assert (job.status, job.total, job.done) == ("succeeded", 1, 1)
+    assert [item["reference"] for item in job.result["changed"]] == [couple.reference]
+    page = browser.get(reverse("clients:replan"))
+    assert couple.name in page.content.decode()
+    assert login(member(firm, "adviser")).get(reverse("clients:replan")).status_code == 403
+
+
+def test_replan_api_and_command(client, bearer, firm, manager, couple, capsys, django_capture_on_commit_callbacks):
+    _stale(couple)
+    headers = bearer(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/replan", data=json.dumps({"parameters": "NL-2026"}),
+                               content_type="application/json", headers=headers)
+    assert response.status_code == 202
+    assert BackgroundJob.objects.get(pk=response.json()["job_id"]).result["households"] == 1
+    unknown = client.post("/api/v1/replan", data=json.dumps({"parameters": "NL-1999"}),
+                          content_type="application/json", headers=headers)
+    assert unknown.status_code == 422
+    _stale(couple)
+    call_command("replan", "--firm", firm.slug)
+    out = capsys.readouterr().out
+    assert f"{couple.reference}  {couple.name}" in out
+    assert "1 households planned under NL-2026; 1 with changed needs." in out
+    with pytest.raises(CommandError):
+        call_command("replan", "--firm", "no-such-firm")
