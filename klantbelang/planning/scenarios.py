@@ -47,6 +47,7 @@ def share_from(start: datetime.date | None, year: int) -> float:
     return (last - start).days / (last - first).days
 
 
+@functools.lru_cache(maxsize=8192)
 def share_between(start: datetime.date, end: datetime.date | None, year: int) -> float:
     """The part of ``year`` from ``start`` (inclusive) to ``end`` (exclusive; None: open)."""
     return max(0.0, share_from(start, year) - (share_from(end, year) if end is not None else 0.0))
@@ -62,6 +63,9 @@ class Timeline:
     years: range
     aow_amounts: dict[tuple[str, bool], float]
     housing_costs: dict[int, float]
+    # Per person and year (index: year − first year): the share of the year before the AOW date, the
+    # share from it, the pensions paid, and whether the year counts as an AOW year for the tax.
+    shares: dict[str, list[tuple[float, float, float, bool]]]
 
     @property
     def start(self) -> datetime.date:
@@ -93,8 +97,16 @@ def timeline(household: Household, parameters: ParameterSet) -> Timeline:
     aow_amounts = {(person.id, with_partner): parameters.aow_gross_year(with_partner=with_partner,
                                                                         insured_years=person.aow_insured_years)
                    for person in household.persons for with_partner in (True, False)}
+    shares = {}
+    for person in household.persons:
+        rows = []
+        for year in years:
+            after = share_from(aow_dates[person.id], year)
+            pension = sum(amount * share_from(start, year) for start, amount in pension_starts[person.id])
+            rows.append((1.0 - after, after, pension, after >= 0.5))
+        shares[person.id] = rows
     return Timeline(aow_dates, pension_starts, adult, years, aow_amounts,
-                    {year: housing_cost_year(household, year) for year in years})
+                    {year: housing_cost_year(household, year) for year in years}, shares)
 
 
 def housing_cost_year(household: Household, year: int) -> float:
@@ -117,7 +129,7 @@ def housing_cost_year(household: Household, year: int) -> float:
 def box1_tax(*, gross: float, work_income: float, at_aow: bool, parameters: ParameterSet) -> float:
     """Income tax and national insurance in box 1, less the general and labour credits (never below 0)."""
     # Incomes repeat year after year in a scenario: the same three figures give the same tax.
-    return _box1_tax(parameters.name, round(gross, 2), round(work_income, 2), at_aow)
+    return _box1_tax(parameters.name, gross, work_income, at_aow)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -156,20 +168,18 @@ class PersonYear:
 def _base_year(person: Person, year: int, line: Timeline, parameters: ParameterSet, *, with_partner: bool,
                stops_working: datetime.date | None = None) -> PersonYear:
     """Work income until the AOW date (or until ``stops_working``), then AOW and pensions."""
-    aow_date = line.aow_dates[person.id]
-    work_ends = min(aow_date, stops_working) if stops_working is not None else aow_date
-    sources = dict.fromkeys(SOURCES, 0.0)
-    sources["work"] = person.earned_income * (1.0 - share_from(work_ends, year))
-    sources["aow"] = line.aow_amounts[person.id, with_partner] * share_from(aow_date, year)
-    sources["pension"] = sum(amount * share_from(start, year) for start, amount in line.pension_starts[person.id])
-    return PersonYear(sources)
+    before_aow, after_aow, pension, _at_aow = line.shares[person.id][year - line.years.start]
+    if stops_working is not None:
+        before_aow = max(0.0, before_aow - share_from(stops_working, year))
+    return PersonYear({"work": person.earned_income * before_aow,
+                       "aow": line.aow_amounts[person.id, with_partner] * after_aow, "pension": pension})
 
 
 def _net(person_year: PersonYear, person: Person, year: int, line: Timeline, parameters: ParameterSet) -> float:
-    at_aow = share_from(line.aow_dates[person.id], year) >= 0.5
-    work = person_year.sources["work"]
-    return person_year.gross - box1_tax(gross=person_year.gross, work_income=work, at_aow=at_aow,
-                                        parameters=parameters)
+    at_aow = line.shares[person.id][year - line.years.start][3]
+    gross = person_year.gross
+    return gross - box1_tax(gross=gross, work_income=person_year.sources["work"], at_aow=at_aow,
+                            parameters=parameters)
 
 
 Row = dict[str, object]
@@ -181,13 +191,14 @@ def _row(year: int, people: list[tuple[Person, PersonYear]], target: float | Non
     sources = dict.fromkeys(SOURCES, 0.0)
     for _, person_year in people:
         for key, value in person_year.sources.items():
-            sources[key] += value
+            if value:
+                sources[key] += value
     gross = sum(sources.values())
     net = sum(_net(person_year, person, year, line, parameters) for person, person_year in people)
     measured = net if compare_net else gross
     return {"year": year, "gross_income": round(gross, 2), "net_income": round(net, 2),
-            "target": round(target, 2) if target is not None else None,
-            "shortfall": round(max(0.0, target - measured), 2) if target is not None else None,
+            "target": None if target is None else round(target, 2),
+            "shortfall": None if target is None else round(target - measured, 2) if target > measured else 0.0,
             "housing_cost": line.housing_costs[year],
             "sources": {key: round(value, 2) for key, value in sources.items() if value}}
 
@@ -297,6 +308,12 @@ def unemployment(household: Household, unemployed: Person, line: Timeline, param
     start = line.start
     aow_date = line.aow_dates[unemployed.id]
     benefits = ww_benefit_months(unemployed, parameters)
+    # WW is paid by the month: a month counts in the year it begins in, before the AOW date.
+    ww_by_year: dict[int, float] = {}
+    for month, amount in enumerate(benefits):
+        begins = add_months(start, month)
+        if begins < aow_date:
+            ww_by_year[begins.year] = ww_by_year.get(begins.year, 0.0) + amount
     rows = []
     for year in line.years:
         people = []
@@ -304,10 +321,7 @@ def unemployment(household: Household, unemployed: Person, line: Timeline, param
             person_year = _base_year(person, year, line, parameters, with_partner=household.has_partner,
                                      stops_working=start if person.id == unemployed.id else None)
             if person.id == unemployed.id:
-                # WW is paid by the month: a month counts in the year it begins in, before the AOW date.
-                person_year.sources["ww"] = sum(amount for month, amount in enumerate(benefits)
-                                                if (begins := add_months(start, month)).year == year
-                                                and begins < aow_date)
+                person_year.sources["ww"] = ww_by_year.get(year, 0.0)
             people.append((person, person_year))
         rows.append(_row(year, people, costs, compare_net=True, household=household, line=line,
                          parameters=parameters))
