@@ -18,6 +18,19 @@ DATE = forms.DateInput(attrs={"type": "date"})
 MONEY = {"min_value": 0, "max_value": 100_000_000, "required": False}
 
 
+YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
+ENERGY_LABELS = ["A++++ EPG", "A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G"]
+
+
+def _yes_no(label):
+    return forms.TypedChoiceField(label=label, coerce=lambda value: value == "yes", choices=YES_NO, required=False,
+                                  empty_value=None)
+
+
+def _as_yes_no(value) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
 def _choices(values, labels):
     return [(value, labels.get(value, value)) for value in values]
 
@@ -83,8 +96,12 @@ class FinancesForm(forms.Form):
     savings = forms.FloatField(label=_("Savings (€)"), **MONEY)
     investments = forms.FloatField(label=_("Investments (€)"), **MONEY)
     home_value = forms.FloatField(label=_("Value of the home (€, 0 if renting)"), **MONEY)
+    energy_label = forms.ChoiceField(label=_("Energy label of the home"), required=False,
+                                     choices=[("", "—"), *[(label, label) for label in ENERGY_LABELS]])
+    rebuild_value = forms.FloatField(label=_("Rebuild value of the home (€)"), **MONEY)
     other_assets = forms.FloatField(label=_("Other assets (€)"), **MONEY)
     monthly_commitments = forms.FloatField(label=_("Fixed commitments a month, housing included (€)"), **MONEY)
+    student_debt_monthly = forms.FloatField(label=_("Student debt: monthly repayment (€)"), **MONEY)
 
 
 class MortgagePartForm(forms.Form):
@@ -104,13 +121,36 @@ class PensionForm(forms.Form):
     annuities = forms.FloatField(label=_("Annuities a year (€)"), **MONEY)
 
 
+class PersonPensionForm(forms.Form):
+    person = forms.ChoiceField(label=_("Whose"), choices=_choices(("client", "partner"), PERSON_LABELS))
+    provider = forms.CharField(label=_("Pension fund or insurer"), max_length=200, required=False)
+    projected_year = forms.FloatField(label=_("Expected at pension age, a year (€)"), **MONEY)
+    accrued_year = forms.FloatField(label=_("Accrued so far, a year (€)"), **MONEY)
+    partner_pension_year = forms.FloatField(label=_("Partner's pension on death, a year (€)"), **MONEY)
+    start_age = forms.FloatField(label=_("Starts at age"), min_value=50, max_value=75, required=False)
+
+
+class PersonDetailForm(forms.Form):
+    """What the scenarios need per person and the profile does not hold elsewhere."""
+
+    person = forms.ChoiceField(label=_("Who"), choices=_choices(("client", "partner"), PERSON_LABELS))
+    employer_covers_wia_excess = _yes_no(_("Employer insures the WIA excess"))
+    employer_covers_wga_gap = _yes_no(_("Employer insures the WGA gap"))
+    work_years = forms.IntegerField(label=_("Years worked"), min_value=0, max_value=60, required=False)
+    aow_insured_years = forms.IntegerField(label=_("Years insured for the AOW (of 50)"), min_value=0, max_value=50,
+                                           required=False)
+
+
 class ExistingProductForm(forms.Form):
     category = forms.ChoiceField(label=_("Kind"), choices=Category.choices)
+    insured = forms.ChoiceField(label=_("Insured person"), required=False,
+                                choices=[("", "—"), *_choices(("client", "partner"), PERSON_LABELS)])
     provider = forms.CharField(label=_("Provider"), max_length=200, required=False)
     code = forms.CharField(label=_("Product code (ISIN)"), max_length=40, required=False,
                            help_text=_("Links the policy to the product on the shelf, for product events."))
     premium_monthly = forms.FloatField(label=_("Premium a month (€)"), **MONEY)
     cover = forms.FloatField(label=_("Insured amount (€)"), **MONEY)
+    benefit_year = forms.FloatField(label=_("Benefit a year on disability (€)"), **MONEY)
     start = forms.DateField(label=_("Start"), widget=DATE, required=False)
     end = forms.DateField(label=_("End"), widget=DATE, required=False)
 
@@ -203,6 +243,8 @@ MortgageFormSet = formset_factory(MortgagePartForm, extra=1, can_delete=True)
 ExistingFormSet = formset_factory(ExistingProductForm, extra=1, can_delete=True)
 ObjectiveFormSet = formset_factory(ObjectiveForm, extra=1, can_delete=True)
 LifeEventFormSet = formset_factory(LifeEventForm, extra=1, can_delete=True)
+PersonPensionFormSet = formset_factory(PersonPensionForm, extra=1, can_delete=True)
+PersonDetailFormSet = formset_factory(PersonDetailForm, extra=1, can_delete=True)
 
 
 def _rows(formset, *, required: str) -> list[dict]:
@@ -252,21 +294,34 @@ class FinancesSection(Section):
 
     def forms(self, data, post=None):
         assets = data["assets"]
+        home = data.get("home") or {}
         return {
             "main": FinancesForm(post, prefix="finances", initial={
                 "savings": assets.get("savings"), "investments": assets.get("investments"),
                 "home_value": assets.get("home_value"), "other_assets": assets.get("other"),
-                "monthly_commitments": data.get("monthly_commitments")}),
+                "energy_label": home.get("energy_label") or "", "rebuild_value": home.get("rebuild_value"),
+                "monthly_commitments": data.get("monthly_commitments"),
+                "student_debt_monthly": data.get("student_debt_monthly")}),
             "rows": MortgageFormSet(post, prefix="mortgage",
                                     initial=[_dated(part, "fixed_until") for part in data["mortgage_parts"]]),
         }
 
     def changes(self, bound):
         main = bound["main"].cleaned_data
-        return {"assets": {"savings": main["savings"], "investments": main["investments"],
-                           "home_value": main["home_value"], "other": main["other_assets"]},
-                "monthly_commitments": main["monthly_commitments"],
-                "mortgage_parts": _rows(bound["rows"], required="amount")}
+        changes = {"assets": {"savings": main["savings"], "investments": main["investments"],
+                              "home_value": main["home_value"], "other": main["other_assets"]},
+                   "monthly_commitments": main["monthly_commitments"],
+                   "mortgage_parts": _rows(bound["rows"], required="amount")}
+        # Fields the older inventory did not have are written once answered (or to clear an answer),
+        # so that saving an unchanged form changes nothing.
+        initial = bound["main"].initial
+        home = {key: main[key] or None for key in ("energy_label", "rebuild_value")
+                if main[key] not in (None, "") or initial.get(key) not in (None, "")}
+        if home:
+            changes["home"] = home
+        if main["student_debt_monthly"] is not None or initial.get("student_debt_monthly") is not None:
+            changes["student_debt_monthly"] = main["student_debt_monthly"]
+        return changes
 
 
 class PensionSection(Section):
@@ -275,11 +330,31 @@ class PensionSection(Section):
     def forms(self, data, post=None):
         pension = data["pension"]
         scheme = pension.get("employer_scheme")
-        return {"main": PensionForm(post, prefix="pension", initial={
+        details = [{"person": role, **{key: _as_yes_no(value) if key.startswith("employer") else value
+                                        for key, value in values.items()}}
+                   for role, values in (data.get("person_details") or {}).items()]
+        forms = {"main": PensionForm(post, prefix="pension", initial={
             **pension, "employer_scheme": "" if scheme is None else ("yes" if scheme else "no")})}
+        # A post without the per-person rows (an older client of the form) leaves them as they are.
+        for key, formset, initial in (("pensions", PersonPensionFormSet, data.get("pensions") or []),
+                                      ("details", PersonDetailFormSet, details)):
+            if post is None or f"{key}-TOTAL_FORMS" in post:
+                forms[key] = formset(post, prefix=key, initial=initial)
+        return forms
 
     def changes(self, bound):
-        return {"pension": dict(bound["main"].cleaned_data)}
+        changes = {"pension": dict(bound["main"].cleaned_data)}
+        if "pensions" in bound:
+            changes["pensions"] = [{key: value for key, value in row.items() if value not in (None, "")}
+                                   for row in _rows(bound["pensions"], required="projected_year")]
+        if "details" in bound:
+            details = {}
+            for row in _rows(bound["details"], required="person"):
+                values = {key: value for key, value in row.items() if key != "person" and value is not None}
+                if values:
+                    details[row["person"]] = values
+            changes["person_details"] = details
+        return changes
 
 
 class ExistingProductsSection(Section):
@@ -375,7 +450,7 @@ SECTIONS = {section.key: section for section in (
     IncomeSection(), FinancesSection(), PensionSection(), ExistingProductsSection(), ObjectivesSection(),
     RiskSection(), KnowledgeSection(), SustainabilitySection(), LifeEventsSection())}
 # Sections whose saving means "asked", even when the answer is "none".
-ANSWERED_SECTIONS = {"existing": "existing_products"}
+ANSWERED_SECTIONS = {"existing": "existing_products", "pension": "pensions"}
 
 NEED_LABELS = dict(NeedType.choices)
 

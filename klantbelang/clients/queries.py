@@ -49,12 +49,14 @@ def plan_input(*, client: Client, profile: NeedsProfile, persons: list[Person], 
             entry["self_employed_profit"] = sum(item.get("gross_yearly") or 0 for item in own
                                                 if item.get("source") == "self_employment")
         pensions = [item for item in data.get("pensions") or [] if item.get("person", "client") == role]
-        if pensions or role in (data.get("pensions_answered") or []):
+        if pensions:
             entry["pensions"] = [{key: item.get(key) for key in ("projected_year", "partner_pension_year",
                                                                  "start_age", "accrued_year", "provider")
                                   if item.get(key) is not None} for item in pensions]
         elif role == Person.Role.CLIENT and pension.get("expected_yearly") is not None:
             entry["pensions"] = [{"projected_year": pension["expected_yearly"] + (pension.get("annuities") or 0)}]
+        elif role in (data.get("pensions_answered") or []) or _answered(data, "pensions"):
+            entry["pensions"] = []  # asked, and there is none
         for key in ("employer_covers_wia_excess", "employer_covers_wga_gap", "work_years", "aow_insured_years"):
             value = (data.get("person_details") or {}).get(role, {}).get(key)
             if value is not None:

@@ -61,3 +61,29 @@ def test_client_fills_in_the_inventory_through_the_invitation_and_the_adviser_se
     assert page.locator("#missing li[data-field='monthly_commitments']").count() == 0
     assert page.locator("#missing li[data-field='income']").count() == 0
     assert "bevestigd door de klant" in page.locator("p.lead").inner_text()
+
+
+def test_adviser_reads_the_financial_analysis_with_its_charts_in_both_languages(page, sign_in, transactional_db,
+                                                                                firm):
+    import datetime
+
+    from klantbelang.accounts.tests.factories import PASSWORD, member
+    from klantbelang.clients.tests.factories import household
+    from klantbelang.clients.tests.test_planning import COUPLE, PROFILE
+
+    anna = member(firm, "adviser", email="anna@test.nl", full_name="Anna Adviseur")
+    client = household(firm, anna, persons=COUPLE, data=PROFILE, today=datetime.date(2026, 12, 1))
+    sign_in("anna@test.nl", PASSWORD)
+    page.goto(f"/clients/{client.pk}/")
+    page.get_by_role("link", name=re.compile("Financiële analyse")).click()
+    page.wait_for_selector("h1:has-text('Financiële analyse')")
+    assert page.locator("#persons tbody tr").count() == 2
+    assert "Dekking bij overlijden" in page.locator("#needs").inner_text()
+    assert page.locator("#death_client h2").inner_text() == "Overlijden van Jan Jansen"
+    # Every scenario draws its chart (the vendored chart library renders into each canvas).
+    page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length === 7 && "
+                           "[...document.querySelectorAll('canvas[data-chart]')].every(c => window.Chart.getChart(c))")
+    page.get_by_role("button", name="EN", exact=True).click()
+    page.wait_for_selector("h1:has-text('Financial analysis')")
+    assert page.locator("#death_client h2").inner_text() == "Death of Jan Jansen"
+    assert "Cover on death" in page.locator("#needs").inner_text()

@@ -254,3 +254,59 @@ def test_replan_api_and_command(client, bearer, firm, manager, couple, capsys, d
     assert "1 households planned under NL-2026; 1 with changed needs." in out
     with pytest.raises(CommandError):
         call_command("replan", "--firm", "no-such-firm")
+
+
+def _section_post(browser, client, section):
+    """The section's form as the page renders it, posted back unchanged."""
+    page = browser.get(reverse("clients:section_edit", args=[client.pk, section]))
+    data = {"version": client.current_profile.version}
+    for form in page.context["forms"].values():
+        forms = [form.management_form, *form.forms] if hasattr(form, "management_form") else [form]
+        for each in forms:
+            for field in each:
+                value = field.value()
+                if value is None or value is False:
+                    continue
+                data[field.html_name] = list(value) if isinstance(value, list | tuple) else value
+    return browser.post(reverse("clients:section_edit", args=[client.pk, section]), data)
+
+
+def test_pension_section_per_person_feeds_the_plan_and_an_unchanged_save_changes_nothing(login, firm, adviser):
+    client = household(firm, adviser, persons=COUPLE, today=TODAY, data={**PROFILE, "pension": {}})
+    browser = login(adviser)
+    url = reverse("clients:section_edit", args=[client.pk, "pension"])
+    response = browser.post(url, {
+        "version": client.current_profile.version,
+        "pension-employer_scheme": "yes",
+        "pensions-TOTAL_FORMS": "2", "pensions-INITIAL_FORMS": "0",
+        "pensions-0-person": "client", "pensions-0-provider": "ABP", "pensions-0-projected_year": "21000",
+        "pensions-0-partner_pension_year": "14700",
+        "pensions-1-person": "partner", "pensions-1-provider": "PFZW", "pensions-1-projected_year": "8000",
+        "details-TOTAL_FORMS": "2", "details-INITIAL_FORMS": "0",
+        "details-0-person": "client", "details-0-employer_covers_wia_excess": "no",
+        "details-0-employer_covers_wga_gap": "yes", "details-0-work_years": "12",
+        "details-1-person": "partner", "details-1-employer_covers_wga_gap": "no"})
+    assert response.status_code in {200, 302}
+    client.refresh_from_db()
+    data = client.current_profile.data
+    assert data["pensions"] == [
+        {"person": "client", "provider": "ABP", "projected_year": 21000.0, "partner_pension_year": 14700.0},
+        {"person": "partner", "provider": "PFZW", "projected_year": 8000.0}]
+    assert data["person_details"] == {"client": {"employer_covers_wia_excess": False, "employer_covers_wga_gap": True,
+                                                 "work_years": 12},
+                                      "partner": {"employer_covers_wga_gap": False}}
+    planned = plan_input(client=client, profile=client.current_profile, persons=list(client.persons.all()),
+                         today=TODAY)
+    assert planned["persons"][1]["pensions"] == [{"projected_year": 8000.0, "provider": "PFZW"}]
+    assert planned["persons"][0]["employer_covers_wia_excess"] is False
+    # Target 70 % × 94.000 = 65.800; AOW 2 × 14.378,64 + pensions 29.000 = 57.757,28: a gap of 8.042,72.
+    assert [need["amount"] for need in client.current_profile.needs if need["type"] == "pension_gap"] == [8042.72]
+    # The partner's employer did not insure the WGA gap: 0,7 × 30.000 − 19.272,96 = 1.727,04.
+    assert [(need["person"], need["amount"]) for need in client.current_profile.needs
+            if need["type"] == "wga_gap"] == [("partner", 1727.04)]
+    version = client.current_profile.version
+    for language in ("nl", "en"):
+        browser.post(reverse("accounts:switch_language"), {"language": language, "next": "/"})
+        _section_post(browser, client, "pension")
+        client.refresh_from_db()
+        assert client.current_profile.version == version
