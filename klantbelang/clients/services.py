@@ -40,6 +40,7 @@ def create_client(*, firm, by, name: str, responsible_adviser: User, persons: li
         raise ValidationError({"team": _("That team belongs to another firm.")})
     if not any(person.get("role") == "client" for person in persons):
         raise ValidationError({"persons": _("A household needs one person in the role of client.")})
+    check_birth_dates(persons, today=today or timezone.localdate())
     client = Client.objects.create(firm=firm, name=name, reference=reference or _next_reference(firm),
                                    responsible_adviser=responsible_adviser, team=team)
     for fields in persons:
@@ -50,6 +51,29 @@ def create_client(*, firm, by, name: str, responsible_adviser: User, persons: li
     _new_version(client=client, data=empty_profile(), by=by, source=NeedsProfile.Source.ADVISER,
                  previous=None, today=today)
     return client
+
+
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+ADULT_ROLES = {Person.Role.CLIENT, Person.Role.PARTNER}
+
+
+def check_birth_dates(persons: list[dict], *, today: datetime.date) -> None:
+    """A date of birth in the future or before 1900, or a child older than a parent, cannot be right:
+    the plan would be built on it. Raises ValidationError on the date of birth."""
+    for person in persons:
+        born = person.get("date_of_birth")
+        if born is None:
+            continue
+        if born > today:
+            raise ValidationError({"date_of_birth": _("A date of birth cannot lie in the future.")})
+        if born < EARLIEST_BIRTH_DATE:
+            raise ValidationError({"date_of_birth": _("A date of birth before 1900 cannot be right.")})
+    adults = [person["date_of_birth"] for person in persons
+              if person.get("role") in ADULT_ROLES and person.get("date_of_birth")]
+    children = [person["date_of_birth"] for person in persons
+                if person.get("role") == Person.Role.DEPENDANT and person.get("date_of_birth")]
+    if adults and children and min(children) <= max(adults):
+        raise ValidationError({"date_of_birth": _("A child cannot be older than a parent.")})
 
 
 def _household(client: Client) -> list[dict]:
@@ -120,6 +144,10 @@ def save_person(*, client: Client, by, fields: dict, person: Person | None = Non
         raise PermissionDenied
     if fields.get("is_vulnerable") and not fields.get("vulnerability_consent_at"):
         raise ValidationError({"is_vulnerable": _("Record a vulnerability only with the person's consent.")})
+    others = [{"role": other.role, "date_of_birth": other.date_of_birth}
+              for other in client.persons.exclude(pk=person.pk if person else None)]
+    check_birth_dates([*others, {"role": fields.get("role"), "date_of_birth": fields.get("date_of_birth")}],
+                      today=timezone.localdate())
     before = field_values(person, PERSON_FIELDS) if person else {}
     if person is None:
         person = Person.objects.create(client=client, **fields)

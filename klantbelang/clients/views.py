@@ -259,7 +259,8 @@ def person_edit(request, pk, person_pk=None):
         try:
             services.save_person(client=client, by=request.user, fields=fields, person=person)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            for field, messages_ in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(field if field in form.fields else None, messages_)
         else:
             return redirect("clients:portal" if client.portal_user_id == request.user.pk else "clients:client_detail",
                             **({} if client.portal_user_id == request.user.pk else {"pk": client.pk}))

@@ -310,3 +310,31 @@ def test_pension_section_per_person_feeds_the_plan_and_an_unchanged_save_changes
         _section_post(browser, client, "pension")
         client.refresh_from_db()
         assert client.current_profile.version == version
+
+
+@pytest.mark.parametrize(("born", "message"), [
+    ("2031-01-01", "Een geboortedatum kan niet in de toekomst liggen."),
+    ("1850-06-01", "Een geboortedatum vóór 1900 kan niet kloppen."),
+    ("1970-01-01", "Een kind kan niet ouder zijn dan een ouder."),
+])
+def test_person_form_refuses_impossible_birth_dates_and_stores_nothing(login, firm, adviser, couple, born, message):
+    child = couple.persons.get(role="dependant")
+    versions, events = couple.profiles.count(), AuditEvent.objects.count()
+    response = login(adviser).post(reverse("clients:person_edit", args=[couple.pk, child.pk]), {
+        "role": "dependant", "first_name": "Sem", "last_name": "Jansen", "date_of_birth": born})
+    assert response.status_code == 200
+    assert response.context["form"].errors["date_of_birth"] == [message]
+    child.refresh_from_db()
+    assert child.date_of_birth == datetime.date(2019, 5, 1)
+    assert (couple.profiles.count(), AuditEvent.objects.count()) == (versions, events)
+
+
+def test_api_refuses_a_household_whose_child_is_older_than_its_parent(client, bearer, adviser):
+    response = client.post("/api/v1/clients", data=json.dumps({
+        "name": "Huishouden Fout", "responsible_adviser": adviser.pk, "persons": [
+            {"role": "client", "first_name": "A", "last_name": "B", "date_of_birth": "1990-01-01"},
+            {"role": "dependant", "first_name": "C", "last_name": "B", "date_of_birth": "1985-01-01"}]}),
+        content_type="application/json", headers={**bearer(adviser), "Accept-Language": "en"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "date_of_birth",
+                                          "message": "A child cannot be older than a parent."}]
