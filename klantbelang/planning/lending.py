@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from .household import Household, Person
-from .parameters import ParameterSet
+from .parameters import ParameterSet, add_months
 
 
 def annuity_principal(*, monthly_payment: float, rate_pct: float, years: int) -> float:
@@ -100,14 +100,15 @@ def _income_test(incomes: list[tuple[float, bool]], household: Household, parame
                       max_monthly_cost=max_monthly_cost, obligations_monthly=obligations, max_loan_income=loan)
 
 
-def max_mortgage(household: Household, parameters: ParameterSet) -> dict:
+def _tests(household: Household, parameters: ParameterSet) -> tuple[float, dict, dict[str, IncomeTest],
+                                                                    IncomeTest, float | None, float]:
     today = household.reference_date
     rate = toetsrente(household, parameters)
     aow_dates = {person.id: parameters.aow_date(person.birth_date) for person in household.persons}
     now = _income_test([(current_income(person, household, parameters, today), aow_dates[person.id] <= today)
                         for person in household.persons], household, parameters, rate)
     tests = {"current": now}
-    ten_years = datetime.date(today.year + 10, today.month, min(today.day, 28))
+    ten_years = add_months(today, 120)
     if any(today < aow_dates[person.id] <= ten_years for person in household.persons):
         # Each applicant who reaches the AOW date within ten years is tested on the income from that date.
         tests["at_aow"] = _income_test(
@@ -123,6 +124,18 @@ def max_mortgage(household: Household, parameters: ParameterSet) -> dict:
             max_loan_value = min(value * parameters.lending["max_ltv_with_energy_saving_pct"] / 100,
                                  max_loan_value + measures)
     max_loan = deciding.max_loan_income if max_loan_value is None else min(deciding.max_loan_income, max_loan_value)
+    return rate, aow_dates, tests, deciding, max_loan_value, max_loan
+
+
+def max_loan(household: Household, parameters: ParameterSet) -> float:
+    """Only the maximum loan (as ``max_mortgage`` rounds it), for the survivor's test on death."""
+    return round(_tests(household, parameters)[5], 2)
+
+
+def max_mortgage(household: Household, parameters: ParameterSet) -> dict:
+    rate, _aow_dates, tests, deciding, max_loan_value, max_loan = _tests(household, parameters)
+    now = tests["current"]
+    value = household.home.market_value if household.home is not None else None
     current_total = household.mortgage_total
     result = {
         "toetsinkomen": round(now.toetsinkomen, 2),

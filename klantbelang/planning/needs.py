@@ -8,10 +8,11 @@ no need is asserted from a missing answer (the reason says what the figure would
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .household import Household, Person
-from .lending import current_income, max_mortgage
+from .lending import current_income, max_loan
 from .parameters import ParameterSet, add_months
 from .scenarios import Row, Timeline, household_income, ww_benefit_months
 
@@ -165,10 +166,30 @@ def _survivor_max_loan(household: Household, survivor: Person | None, parameters
     if survivor is None:
         return 0.0
     alone = dataclasses.replace(household, situation="single", persons=(survivor,), mortgage_request=None)
-    return float(max_mortgage(alone, parameters)["max_loan"])
+    return float(max_loan(alone, parameters))
 
 
-def death_cover(household: Household, line: Timeline, parameters: ParameterSet, scenarios: dict[str, list[Row]],
+Shortfall = Callable[[Person, "Person | None", "datetime.date | None"], float]
+FirstRow = Callable[[Person], "Row | None"]
+
+
+def shortfall_from_rows(scenarios: dict[str, list[Row]]) -> Shortfall:
+    """The survivor's shortfall against the fixed costs, summed over the death scenario's years until
+    the horizon (the horizon's own year pro rata)."""
+
+    def shortfall(person: Person, survivor: Person | None, horizon: datetime.date | None) -> float:
+        total = 0.0
+        for row in scenarios[f"death_{person.id}"]:
+            if horizon is not None and row["year"] <= horizon.year:
+                share = 1.0 if row["year"] < horizon.year else (horizon - datetime.date(horizon.year, 1, 1)
+                                                               ).days / 365.25
+                total += float(row["shortfall"] or 0) * share
+        return total
+
+    return shortfall
+
+
+def death_cover(household: Household, line: Timeline, parameters: ParameterSet, shortfall: Shortfall,
                 found: Findings) -> None:
     today = household.reference_date
     children = household.children or ()
@@ -181,7 +202,6 @@ def death_cover(household: Household, line: Timeline, parameters: ParameterSet, 
             continue  # no dependants: nobody is left with a shortfall
         if survivor is not None and not young and mortgage <= 0 and household.fixed_costs_month is None:
             continue
-        rows = scenarios[f"death_{person.id}"]
         horizon = line.aow_dates[survivor.id] if survivor is not None else line.youngest_child_adult
         income_shortfall = 0.0
         if household.fixed_costs_month is None:
@@ -190,11 +210,7 @@ def death_cover(household: Household, line: Timeline, parameters: ParameterSet, 
                          "berekend.",
                       en="What are the fixed costs a month? Without them the shortfall on death cannot be computed.")
         else:
-            for row in rows:
-                if horizon is not None and row["year"] <= horizon.year:
-                    share = 1.0 if row["year"] < horizon.year else (horizon - datetime.date(horizon.year, 1, 1)
-                                                                   ).days / 365.25
-                    income_shortfall += float(row["shortfall"] or 0) * share
+            income_shortfall = shortfall(person, survivor, horizon)
         carried = _survivor_max_loan(household, survivor, parameters) if mortgage > 0 else 0.0
         mortgage_excess = max(0.0, mortgage - carried)
         gross = income_shortfall + mortgage_excess
@@ -308,8 +324,8 @@ def property_covers(household: Household, found: Findings) -> None:
                    en="There is no liability insurance: damage to others is paid out of pocket.")
 
 
-def unemployment_gaps(household: Household, line: Timeline, parameters: ParameterSet,
-                      scenarios: dict[str, list[Row]], found: Findings) -> None:
+def unemployment_gaps(household: Household, line: Timeline, parameters: ParameterSet, first_row: FirstRow,
+                      found: Findings) -> None:
     """The net shortfall against the fixed costs in the first twelve months of unemployment, beyond what
     the savings buffer already holds."""
     if household.fixed_costs_month is None:
@@ -326,8 +342,8 @@ def unemployment_gaps(household: Household, line: Timeline, parameters: Paramete
         others = sum(current_income(other, household, parameters, today) for other in household.persons
                      if other.id != person.id)
         benefit = sum(ww_benefit_months(person, parameters)[:12])
-        rows = scenarios[f"unemployment_{person.id}"]
-        net_share = (rows[0]["net_income"] / rows[0]["gross_income"]) if rows and rows[0]["gross_income"] else 1.0
+        row = first_row(person)
+        net_share = (row["net_income"] / row["gross_income"]) if row and row["gross_income"] else 1.0
         first_year_net = (others + benefit) * float(net_share)
         shortfall = costs - first_year_net - max(0.0, household.savings or 0)
         if shortfall > 0:

@@ -68,21 +68,32 @@ class ParameterSet:
     data: dict[str, Any]
 
     # AOW ---------------------------------------------------------------------------------------
+    @functools.cached_property
+    def _aow_table(self) -> list[tuple[datetime.date, datetime.date, int, int]]:
+        return [(datetime.date.fromisoformat(row["born_after"]), datetime.date.fromisoformat(row["born_before"]),
+                 row["years"], row["months"]) for row in self.data["aow_age"]["table"]]
+
+    @functools.cached_property
+    def _aow_dates(self) -> dict[datetime.date, datetime.date]:
+        return {}
+
     def aow_age(self, birth_date: datetime.date) -> tuple[int, int]:
         """(years, months) of the AOW age for a birth date; past the table the last age fixed by law."""
-        table = self.data["aow_age"]["table"]
-        for row in table:
-            if datetime.date.fromisoformat(row["born_after"]) < birth_date < datetime.date.fromisoformat(
-                    row["born_before"]):
-                return row["years"], row["months"]
-        if birth_date <= datetime.date.fromisoformat(table[0]["born_after"]):
-            return table[0]["years"], table[0]["months"]
+        table = self._aow_table
+        for born_after, born_before, years, months in table:
+            if born_after < birth_date < born_before:
+                return years, months
+        if birth_date <= table[0][0]:
+            return table[0][2], table[0][3]
         last = self.data["aow_age"]["last_fixed"]
         return last["years"], last["months"]
 
     def aow_date(self, birth_date: datetime.date) -> datetime.date:
-        years, months = self.aow_age(birth_date)
-        return add_months(birth_date, 12 * years + months)
+        known = self._aow_dates.get(birth_date)
+        if known is None:
+            years, months = self.aow_age(birth_date)
+            known = self._aow_dates[birth_date] = add_months(birth_date, 12 * years + months)
+        return known
 
     def aow_gross_year(self, *, with_partner: bool, insured_years: int | None = None) -> float:
         """12 × (monthly gross AOW + monthly holiday allowance) at the amounts of 1 January; 2 % less for
@@ -147,9 +158,12 @@ class ParameterSet:
     def energy_label_amount(self, label: str | None) -> float:
         if not label:
             return 0.0
-        amounts = {_label_key(key): value for key, value in self.lending["energy_label_amounts"].items()
-                   if key != "source"}
-        return float(amounts.get(_label_key(label), 0))
+        return float(self._energy_label_amounts.get(_label_key(label), 0))
+
+    @functools.cached_property
+    def _energy_label_amounts(self) -> dict[str, float]:
+        return {_label_key(key): value for key, value in self.lending["energy_label_amounts"].items()
+                if key != "source"}
 
 
 def _label_key(label: str) -> str:

@@ -9,6 +9,8 @@ from .household import FieldError, Household, HouseholdInvalid, parse_household
 from .lending import max_mortgage
 from .needs import (
     Findings,
+    FirstRow,
+    Shortfall,
     date_nl,
     death_cover,
     disability_gaps,
@@ -18,10 +20,11 @@ from .needs import (
     mortgage_affordability,
     pension_gap,
     property_covers,
+    shortfall_from_rows,
     unemployment_gaps,
 )
 from .parameters import ParameterSet, load_parameters
-from .scenarios import all_scenarios, timeline
+from .scenarios import Timeline, all_scenarios, timeline
 
 
 def check_stated_aow_dates(household: Household, parameters: ParameterSet) -> None:
@@ -37,6 +40,23 @@ def check_stated_aow_dates(household: Household, parameters: ParameterSet) -> No
         raise HouseholdInvalid(errors)
 
 
+def findings(household: Household, parameters: ParameterSet, line: Timeline, aow_years: dict[str, float],
+             lending: dict, shortfall: Shortfall, first_row: FirstRow) -> Findings:
+    """The needs and the questions, in the order the page shows them; the scenario figures they need
+    come in through ``shortfall`` and ``first_row`` (from the rows here, from arrays in the batch)."""
+    found = Findings()
+    income_questions(household, found)
+    pension_gap(household, line, parameters, aow_years, found)
+    disability_gaps(household, line, parameters, found)
+    death_cover(household, line, parameters, shortfall, found)
+    mortgage_affordability(household, lending, found)
+    emergency_buffer(household, found)
+    unemployment_gaps(household, line, parameters, first_row, found)
+    property_covers(household, found)
+    goals(household, found)
+    return found
+
+
 def plan(data: dict[str, Any] | Household, *, parameters: ParameterSet | None = None) -> dict[str, Any]:
     """The plan of one household. Raises HouseholdInvalid (every bad field named) on impossible input."""
     household = data if isinstance(data, Household) else parse_household(data)
@@ -48,16 +68,8 @@ def plan(data: dict[str, Any] | Household, *, parameters: ParameterSet | None = 
                  for person in household.persons}
     lending = max_mortgage(household, parameters)
     scenarios = all_scenarios(household, line, parameters)
-    found = Findings()
-    income_questions(household, found)
-    pension_gap(household, line, parameters, aow_years, found)
-    disability_gaps(household, line, parameters, found)
-    death_cover(household, line, parameters, scenarios, found)
-    mortgage_affordability(household, lending, found)
-    emergency_buffer(household, found)
-    unemployment_gaps(household, line, parameters, scenarios, found)
-    property_covers(household, found)
-    goals(household, found)
+    found = findings(household, parameters, line, aow_years, lending, shortfall_from_rows(scenarios),
+                     lambda person: (scenarios[f"unemployment_{person.id}"] or [None])[0])
     persons = []
     for person in household.persons:
         years, months = parameters.aow_age(person.birth_date)

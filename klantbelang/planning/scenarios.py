@@ -73,7 +73,9 @@ class Timeline:
         return datetime.date(self.years.start, 1, 1)
 
 
-def timeline(household: Household, parameters: ParameterSet) -> Timeline:
+def timeline(household: Household, parameters: ParameterSet, *, whole_years: int | None = None) -> Timeline:
+    """The dates and per-year shares of one household; ``whole_years`` limits the rows (the batch only
+    needs the first year of a scenario, its death shortfalls come from arrays)."""
     aow_dates = {person.id: parameters.aow_date(person.birth_date) for person in household.persons}
     pension_starts = {}
     for person in household.persons:
@@ -94,6 +96,8 @@ def timeline(household: Household, parameters: ParameterSet) -> Timeline:
     reference = household.reference_date
     first_year = reference.year if (reference.month, reference.day) == (1, 1) else reference.year + 1
     years = range(first_year, max(first_year, last_year) + 1)
+    if whole_years is not None:
+        years = range(first_year, first_year + whole_years)
     aow_amounts = {(person.id, with_partner): parameters.aow_gross_year(with_partner=with_partner,
                                                                         insured_years=person.aow_insured_years)
                    for person in household.persons for with_partner in (True, False)}
@@ -311,7 +315,7 @@ def unemployment(household: Household, unemployed: Person, line: Timeline, param
     # WW is paid by the month: a month counts in the year it begins in, before the AOW date.
     ww_by_year: dict[int, float] = {}
     for month, amount in enumerate(benefits):
-        begins = add_months(start, month)
+        begins = datetime.date(start.year + month // 12, month % 12 + 1, 1)  # the start is a 1 January
         if begins < aow_date:
             ww_by_year[begins.year] = ww_by_year.get(begins.year, 0.0) + amount
     rows = []
