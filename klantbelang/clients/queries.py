@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from klantbelang.core.needs import NEED_DOMAINS, NeedType
-from klantbelang.planning import DEFAULT_PARAMETER_SET, HouseholdInvalid, load_parameters, plan
+from klantbelang.planning import DEFAULT_PARAMETER_SET, HouseholdInvalid, load_parameters, parse_household, plan
+from klantbelang.planning.batch import needs_batch
 from klantbelang.planning.needs import money_en, money_nl
+from klantbelang.planning.plan import check_stated_aow_dates
 
 from .models import Client, NeedsProfile, Person
 
@@ -132,24 +134,46 @@ def planned_needs(*, client: Client, data: dict, persons: list[Person], today: d
     """The needs of a profile version as the planning core derives them, each with its advice domain,
     and what goes with them into the version's ``derived``: the parameter set used and the questions.
     A household without an adult's date of birth, or whose profile cannot be right, has no needs yet."""
-    summary: dict = {"parameters": parameter_set, "to_ask": [], "errors": []}
-    if not any(person.role in PLAN_PERSON_ROLES and person.date_of_birth for person in persons):
-        return [], summary
-    household = plan_input(client=client, profile=NeedsProfile(data=data), persons=persons, today=today)
-    try:
-        result = plan(household, parameters=load_parameters(parameter_set))
-    except HouseholdInvalid as invalid:
-        summary["errors"] = [{"field": error.field, "message_nl": error.message_nl, "message_en": error.message_en}
-                             for error in invalid.errors]
-        return [], summary
-    summary["to_ask"] = result["to_ask"]
+    return planned_needs_of_book([(client, data, persons)], today=today, parameter_set=parameter_set)[0]
+
+
+def planned_needs_of_book(items: list[tuple[Client, dict, list[Person]]], *, today: datetime.date,
+                          parameter_set: str = DEFAULT_PARAMETER_SET) -> list[tuple[list[dict], dict]]:
+    """``planned_needs`` for many households at once, through the planning core's batch."""
+    parameters = load_parameters(parameter_set)
+    results: list[tuple[list[dict], dict] | None] = []
+    households, places = [], []
+    for client, data, persons in items:
+        summary: dict = {"parameters": parameter_set, "to_ask": [], "errors": []}
+        if not any(person.role in PLAN_PERSON_ROLES and person.date_of_birth for person in persons):
+            results.append(([], summary))
+            continue
+        try:
+            household = parse_household(plan_input(client=client, profile=NeedsProfile(data=data), persons=persons,
+                                                    today=today))
+            check_stated_aow_dates(household, parameters)
+        except HouseholdInvalid as invalid:
+            summary["errors"] = [{"field": error.field, "message_nl": error.message_nl,
+                                  "message_en": error.message_en} for error in invalid.errors]
+            results.append(([], summary))
+            continue
+        households.append(household)
+        places.append((len(results), data, summary))
+        results.append(None)
+    for found, (place, data, summary) in zip(needs_batch(households, parameters), places, strict=True):
+        summary["to_ask"] = found.to_ask
+        results[place] = (_stored(found.needs, data, today=today), summary)
+    return results  # type: ignore[return-value]
+
+
+def _stored(plan_needs: list[dict], data: dict, *, today: datetime.date) -> list[dict]:
     needs = []
-    for need in result["needs"]:
+    for need in plan_needs:
         if need["type"] == NeedType.GOAL_FUNDING and need["params"].get("goal") == "buy_home":
             # Buying a home is financed with a mortgage: the shelf's mortgages serve it, not funds.
             need = {**need, "type": NeedType.MORTGAGE_FINANCING.value, "code": NeedType.MORTGAGE_FINANCING.value}
         needs.append({**need, "domain": NEED_DOMAINS[need["type"]].value})
-    return needs + rate_resets(data, today=today), summary
+    return needs + rate_resets(data, today=today)
 
 
 def rate_resets(data: dict, *, today: datetime.date) -> list[dict]:

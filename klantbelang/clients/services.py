@@ -17,7 +17,7 @@ from .completeness import DOMAINS, contradictions, missing_for
 from .models import Client, NeedsProfile, Person, ProfileConfirmation, domain_mask
 from .permissions import can_create_client, can_edit_profile, can_invite_client, can_replan
 from .profile_data import derive, empty_profile, flatten, merge
-from .queries import planned_needs
+from .queries import planned_needs, planned_needs_of_book
 
 PERSON_FIELDS = ["role", "first_name", "last_name", "date_of_birth", "email", "phone", "relationship_status",
                  "employment", "is_vulnerable", "vulnerability_note", "vulnerability_consent_at"]
@@ -54,6 +54,7 @@ def create_client(*, firm, by, name: str, responsible_adviser: User, persons: li
 
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+REPLAN_CHUNK = 500
 ADULT_ROLES = {Person.Role.CLIENT, Person.Role.PARTNER}
 
 
@@ -224,16 +225,20 @@ def _need_key(needs: list[dict]) -> list[tuple]:
 
 
 @transaction.atomic
-def replan_client(*, client: Client, by, parameter_set: str, today: datetime.date) -> NeedsProfile | None:
-    """Plan the household's current profile again under ``parameter_set``. When the needs or the
-    parameter set differ from what the current version holds, a new version with the same data and
-    the new needs is written (and audited); otherwise nothing changes and None is returned."""
+def replan_client(*, client: Client, by, parameter_set: str, today: datetime.date,
+                  planned: tuple[list[dict], dict] | None = None, based_on: int | None = None) -> NeedsProfile | None:
+    """Plan the household's current profile again under ``parameter_set`` (or take ``planned``, the
+    batch's needs for version ``based_on``). When the needs or the parameter set differ from what the
+    current version holds, a new version with the same data and the new needs is written (and
+    audited); otherwise nothing changes and None is returned."""
     client = Client.objects.select_for_update().get(pk=client.pk)
     current = client.current_profile
     if current is None or client.erased_at is not None:
         return None
-    needs, planned = planned_needs(client=client, data=current.data, persons=list(client.persons.all()),
-                                   today=today, parameter_set=parameter_set)
+    if planned is None or based_on != current.version:  # saved again since the batch read it
+        planned = planned_needs(client=client, data=current.data, persons=list(client.persons.all()),
+                                today=today, parameter_set=parameter_set)
+    needs, planned = planned
     before = (current.derived.get("plan") or {}).get("parameters")
     if before == parameter_set and _need_key(needs) == _need_key(current.needs):
         return None
@@ -260,15 +265,26 @@ def replan_book(*, firm, by, parameter_set: str, today: datetime.date | None = N
     today = today or timezone.localdate()
     clients = list(Client.objects.filter(firm=firm, erased_at__isnull=True, current_profile__isnull=False)
                    .order_by("reference").values_list("pk", flat=True))
-    changed = []
-    for done, pk in enumerate(clients, start=1):
-        client = Client.objects.select_related("current_profile").get(pk=pk)
-        before = client.current_profile.needs
-        profile = replan_client(client=client, by=by, parameter_set=parameter_set, today=today)
-        if profile is not None and _need_key(before) != _need_key(profile.needs):
-            changed.append({"client_id": client.pk, "reference": client.reference, "name": client.name,
-                            "before": [[need["type"], need.get("person"), need["amount"]] for need in before],
-                            "after": [[need["type"], need.get("person"), need["amount"]] for need in profile.needs]})
-        if progress is not None and (done % 25 == 0 or done == len(clients)):
+    changed, done = [], 0
+    for offset in range(0, len(clients), REPLAN_CHUNK):
+        chunk = list(Client.objects.filter(pk__in=clients[offset:offset + REPLAN_CHUNK])
+                     .select_related("current_profile").prefetch_related("persons").order_by("reference"))
+        # The planning core's batch plans the chunk at once; only households whose needs change are written.
+        planned = planned_needs_of_book([(client, client.current_profile.data, list(client.persons.all()))
+                                         for client in chunk], today=today, parameter_set=parameter_set)
+        for client, result in zip(chunk, planned, strict=True):
+            before = client.current_profile.needs
+            unchanged = (client.current_profile.derived.get("plan") or {}).get("parameters") == parameter_set and (
+                _need_key(result[0]) == _need_key(before))
+            profile = None if unchanged else replan_client(
+                client=client, by=by, parameter_set=parameter_set, today=today, planned=result,
+                based_on=client.current_profile.version)
+            if profile is not None and _need_key(before) != _need_key(profile.needs):
+                changed.append({"client_id": client.pk, "reference": client.reference, "name": client.name,
+                                "before": [[need["type"], need.get("person"), need["amount"]] for need in before],
+                                "after": [[need["type"], need.get("person"), need["amount"]]
+                                          for need in profile.needs]})
+        done += len(chunk)
+        if progress is not None:
             progress(done, len(clients))
     return {"parameter_set": parameter_set, "households": len(clients), "changed": changed}

@@ -8,6 +8,7 @@ is vectorised, with the same operations in the same order, so the batch gives th
 reference's needs (checked with hypothesis in tests/test_batch.py). Used to re-plan a firm's book.
 """
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .household import Household, Person
-from .lending import max_mortgage
+from .lending import current_income, income_at_aow, max_mortgage, toetsrente
 from .needs import Findings
 from .parameters import ParameterSet, add_months
 from .plan import findings
@@ -34,6 +35,13 @@ def _share_from(ordinal: np.ndarray, years: np.ndarray) -> np.ndarray:
     """scenarios.share_from over arrays: the part of each year on or after the date (ordinals)."""
     first, last = _jan_first(years), _jan_first(years + 1)
     return np.where(ordinal <= first, 1.0, np.where(ordinal >= last, 0.0, (last - ordinal) / (last - first)))
+
+
+def _round_like_python(values: np.ndarray, digits: int) -> np.ndarray:
+    """Python's round() (correctly rounded, half to even on the exact value) over an array; numpy's
+    round scales first and can land a cent away, which a sum over forty years would show."""
+    unique, inverse = np.unique(values, return_inverse=True)
+    return np.array([round(value, digits) for value in unique.tolist()])[inverse].reshape(values.shape)
 
 
 def _box1_tax(gross: np.ndarray, work: np.ndarray, at_aow: np.ndarray, parameters: ParameterSet) -> np.ndarray:
@@ -126,7 +134,7 @@ def _death_shortfalls(pairs: list[_Pair], households: Sequence[Household], lines
     has_survivor = column([survivor is not None for survivor in survivors]) > 0
     net = np.where(has_survivor, gross - _box1_tax(gross, gross_work, after >= 0.5, parameters), 0.0)
     costs = column([households[pair.household].fixed_costs_month * 12 for pair in pairs])
-    shortfall = np.where(costs > net, np.round(costs - net, 2), 0.0)
+    shortfall = np.where(costs > net, _round_like_python(costs - net, 2), 0.0)
     horizon_share = column([(pair.horizon - datetime.date(pair.horizon.year, 1, 1)).days / 365.25 for pair in pairs])
     share = np.where(years < last[:, None], 1.0, horizon_share)
     weighted = np.where(valid, shortfall * share, 0.0)
@@ -134,6 +142,67 @@ def _death_shortfalls(pairs: list[_Pair], households: Sequence[Household], lines
     for step in range(width):  # year by year, as the per-household sum adds them
         totals = totals + weighted[:, step]
     return {(pair.household, pair.person): float(total) for pair, total in zip(pairs, totals, strict=True)}
+
+
+def _survivor_loans(pairs: list[tuple[int, Person]], households: Sequence[Household], lines: list[Timeline],
+                    parameters: ParameterSet) -> dict[tuple[int, str], float]:
+    """needs._survivor_max_loan for every (household, survivor) at once: the lending norms' income
+    test on the survivor's own income (and on the income at AOW age within ten years), the value
+    test, the lower; the table look-ups and annuities in arrays."""
+    if not pairs:
+        return {}
+    single = parameters.lending["single_allowance"]
+    years = parameters.lending["annuity_years"]
+    tests: list[tuple[int, float, bool, float]] = []  # pair, toetsinkomen, at AOW age, rate
+    for number, (index, survivor) in enumerate(pairs):
+        household = households[index]
+        today = household.reference_date
+        alone = dataclasses.replace(household, situation="single", persons=(survivor,), mortgage_request=None)
+        rate = toetsrente(alone, parameters)
+        aow_date = lines[index].aow_dates[survivor.id]
+        tests.append((number, current_income(survivor, alone, parameters, today), aow_date <= today, rate))
+        if today < aow_date <= add_months(today, 120):
+            tests.append((number, income_at_aow(survivor, alone, parameters), True, rate))
+    owner = np.array([test[0] for test in tests])
+    income = np.array([test[1] for test in tests], dtype=np.float64)
+    at_aow = np.array([test[2] for test in tests], dtype=bool)
+    rate = np.array([test[3] for test in tests], dtype=np.float64)
+    percentage = np.empty(len(tests))
+    for flag, table in ((False, parameters.financing_below_aow), (True, parameters.financing_at_aow)):
+        rows = np.maximum(0, np.searchsorted(np.array(table.incomes), income, side="right") - 1)
+        columns = np.searchsorted(np.array(table.rate_upper_bounds), _round_like_python(rate, 3), side="left")
+        values = np.array(table.percentages)[rows, columns]
+        percentage = np.where(at_aow == flag, values, percentage)
+    monthly = income * percentage / 100 / 12
+    households_of = [pairs[test[0]][0] for test in tests]
+    obligations = np.array([(households[index].student_debt_monthly or 0) * parameters.student_debt_factor(test[3])
+                            + (households[index].other_loans_monthly or 0)
+                            for index, test in zip(households_of, tests, strict=True)])
+    available = np.maximum(0.0, monthly - obligations)
+    monthly_rate = rate / 100 / 12
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loan = np.where(monthly_rate == 0, available * 12 * years,
+                        available * (1 - (1 + monthly_rate) ** -(12 * years)) / monthly_rate)
+    label = np.array([parameters.energy_label_amount(households[index].home.energy_label)
+                      if households[index].home is not None else 0.0 for index in households_of])
+    loan = loan + label
+    threshold = np.where(at_aow, single["min_income_at_aow"], single["min_income_below_aow"])
+    loan = np.where(income > threshold, loan + single["amount"], loan)
+    lowest = np.full(len(pairs), np.inf)
+    np.minimum.at(lowest, owner, loan)
+    result = {}
+    for number, (index, survivor) in enumerate(pairs):
+        household = households[index]
+        value = household.home.market_value if household.home is not None else None
+        best = float(lowest[number])
+        if value is not None:
+            limit = value * parameters.lending["max_ltv_pct"] / 100
+            measures = household.home.energy_saving_measures
+            if measures:
+                limit = min(value * parameters.lending["max_ltv_with_energy_saving_pct"] / 100, limit + measures)
+            best = min(best, limit)
+        result[index, survivor.id] = round(best, 2)
+    return result
 
 
 def _unemployment_first_year(household: Household, unemployed: Person, line: Timeline,
@@ -167,6 +236,9 @@ def needs_batch(households: Sequence[Household], parameters: ParameterSet) -> li
             if horizon is not None and horizon.year >= line.years.start:
                 pairs.append(_Pair(index, person.id, survivor, line.years.start, horizon))
     shortfalls = _death_shortfalls(pairs, households, lines, parameters)
+    survivors = [(index, survivor) for index, household in enumerate(households) if household.mortgage_total > 0
+                 for survivor in household.persons if len(household.persons) == 2]
+    loans = _survivor_loans(survivors, households, lines, parameters)
     results = []
     for index, (household, line) in enumerate(zip(households, lines, strict=True)):
         aow_years = {person.id: line.aow_amounts[person.id, household.has_partner] for person in household.persons}
@@ -177,8 +249,11 @@ def needs_batch(households: Sequence[Household], parameters: ParameterSet) -> li
         def first_row(person, household=household, line=line):
             return _unemployment_first_year(household, person, line, parameters)
 
+        def survivor_loan(survivor, index=index):
+            return loans[index, survivor.id]
+
         results.append(findings(household, parameters, line, aow_years, max_mortgage(household, parameters),
-                                shortfall, first_row))
+                                shortfall, first_row, survivor_loan))
     return results
 
 

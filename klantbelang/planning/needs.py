@@ -189,8 +189,11 @@ def shortfall_from_rows(scenarios: dict[str, list[Row]]) -> Shortfall:
     return shortfall
 
 
+SurvivorLoan = Callable[[Person], float]
+
+
 def death_cover(household: Household, line: Timeline, parameters: ParameterSet, shortfall: Shortfall,
-                found: Findings) -> None:
+                found: Findings, survivor_loan: SurvivorLoan | None = None) -> None:
     today = household.reference_date
     children = household.children or ()
     young = [born for born in children if add_months(born, 12 * 18) > today]
@@ -211,7 +214,12 @@ def death_cover(household: Household, line: Timeline, parameters: ParameterSet, 
                       en="What are the fixed costs a month? Without them the shortfall on death cannot be computed.")
         else:
             income_shortfall = shortfall(person, survivor, horizon)
-        carried = _survivor_max_loan(household, survivor, parameters) if mortgage > 0 else 0.0
+        if mortgage <= 0 or survivor is None:
+            carried = 0.0
+        elif survivor_loan is not None:
+            carried = survivor_loan(survivor)
+        else:
+            carried = _survivor_max_loan(household, survivor, parameters)
         mortgage_excess = max(0.0, mortgage - carried)
         gross = income_shortfall + mortgage_excess
         if gross <= 0:

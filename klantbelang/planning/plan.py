@@ -11,6 +11,7 @@ from .needs import (
     Findings,
     FirstRow,
     Shortfall,
+    SurvivorLoan,
     date_nl,
     death_cover,
     disability_gaps,
@@ -41,14 +42,15 @@ def check_stated_aow_dates(household: Household, parameters: ParameterSet) -> No
 
 
 def findings(household: Household, parameters: ParameterSet, line: Timeline, aow_years: dict[str, float],
-             lending: dict, shortfall: Shortfall, first_row: FirstRow) -> Findings:
+             lending: dict, shortfall: Shortfall, first_row: FirstRow,
+             survivor_loan: SurvivorLoan | None = None) -> Findings:
     """The needs and the questions, in the order the page shows them; the scenario figures they need
     come in through ``shortfall`` and ``first_row`` (from the rows here, from arrays in the batch)."""
     found = Findings()
     income_questions(household, found)
     pension_gap(household, line, parameters, aow_years, found)
     disability_gaps(household, line, parameters, found)
-    death_cover(household, line, parameters, shortfall, found)
+    death_cover(household, line, parameters, shortfall, found, survivor_loan)
     mortgage_affordability(household, lending, found)
     emergency_buffer(household, found)
     unemployment_gaps(household, line, parameters, first_row, found)

@@ -2,6 +2,7 @@
 up and for the demo generator's book."""
 
 import datetime
+import os
 import random
 
 from hypothesis import given, settings
@@ -11,6 +12,8 @@ from klantbelang.planning import load_parameters, parse_household, plan
 from klantbelang.planning.batch import needs_batch
 
 NL_2026 = load_parameters("NL-2026")
+# More households for a deeper walk: BATCH_EXAMPLES=1500 make test.
+EXAMPLES = int(os.environ.get("BATCH_EXAMPLES", "120"))
 
 
 def assert_same(households):
@@ -68,7 +71,7 @@ def households(draw):
     return parse_household(data)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(book=st.lists(households(), min_size=1, max_size=6))
 def test_batch_gives_the_reference_needs(book):
     assert_same(book)
