@@ -338,3 +338,25 @@ def test_api_refuses_a_household_whose_child_is_older_than_its_parent(client, be
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "date_of_birth",
                                           "message": "A child cannot be older than a parent."}]
+
+
+def test_batch_on_the_demo_generators_book():
+    """The planning batch gives the per-household reference's needs on 300 households of the demo
+    generator, read through the pages' mapping."""
+    import random
+
+    from klantbelang.clients.household_generator import household as generated
+    from klantbelang.clients.models import Client, Person
+    from klantbelang.planning import parse_household
+    from klantbelang.planning.tests.test_batch import assert_same
+
+    rng = random.Random(5)
+    book = []
+    for number in range(300):
+        _name, persons, data = generated(rng, TODAY, number)
+        people = [Person(role=person["role"], first_name=person["first_name"], last_name=person["last_name"],
+                         date_of_birth=person.get("date_of_birth"),
+                         relationship_status=person.get("relationship_status", "")) for person in persons]
+        book.append(parse_household(plan_input(client=Client(), profile=NeedsProfile(data=data), persons=people,
+                                               today=TODAY)))
+    assert_same(book)

@@ -1,9 +1,8 @@
 """The batch gives the per-household reference's needs and questions, for households hypothesis makes
-up and for the demo generator's book."""
+up (the demo generator's book: clients/tests/test_planning.py)."""
 
 import datetime
 import os
-import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -74,22 +73,4 @@ def households(draw):
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(book=st.lists(households(), min_size=1, max_size=6))
 def test_batch_gives_the_reference_needs(book):
-    assert_same(book)
-
-
-def test_batch_on_the_demo_generators_book():
-    from klantbelang.clients.household_generator import household as generated
-    from klantbelang.clients.models import Client, NeedsProfile, Person
-    from klantbelang.clients.queries import plan_input
-
-    today = datetime.date(2026, 12, 1)
-    rng = random.Random(5)
-    book = []
-    for number in range(300):
-        _name, persons, data = generated(rng, today, number)
-        people = [Person(role=person["role"], first_name=person["first_name"], last_name=person["last_name"],
-                         date_of_birth=person.get("date_of_birth"),
-                         relationship_status=person.get("relationship_status", "")) for person in persons]
-        book.append(parse_household(plan_input(client=Client(), profile=NeedsProfile(data=data), persons=people,
-                                               today=today)))
     assert_same(book)
