@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .household import Household, Person
-from .lending import current_income, income_at_aow, max_mortgage, toetsrente
+from .lending import current_income, income_at_aow, toetsrente
 from .needs import Findings
 from .parameters import ParameterSet, add_months
 from .plan import findings
@@ -144,64 +144,79 @@ def _death_shortfalls(pairs: list[_Pair], households: Sequence[Household], lines
     return {(pair.household, pair.person): float(total) for pair, total in zip(pairs, totals, strict=True)}
 
 
-def _survivor_loans(pairs: list[tuple[int, Person]], households: Sequence[Household], lines: list[Timeline],
-                    parameters: ParameterSet) -> dict[tuple[int, str], float]:
-    """needs._survivor_max_loan for every (household, survivor) at once: the lending norms' income
-    test on the survivor's own income (and on the income at AOW age within ten years), the value
-    test, the lower; the table look-ups and annuities in arrays."""
-    if not pairs:
-        return {}
+@dataclass
+class _Applicants:
+    """Who applies for a loan in one test: a household, or a survivor alone."""
+
+    index: int  # the household
+    persons: tuple[Person, ...]
+    has_partner: bool
+    rate: float
+
+
+def _max_loans(sets: list[_Applicants], households: Sequence[Household], lines: list[Timeline],
+               parameters: ParameterSet) -> list[float]:
+    """lending.max_loan for many applicant sets at once: the income test now (and on the income at
+    AOW age within ten years), the lower, then the value test; rounded as max_mortgage rounds. The
+    table look-ups and the annuities run in arrays."""
+    if not sets:
+        return []
     single = parameters.lending["single_allowance"]
     years = parameters.lending["annuity_years"]
-    tests: list[tuple[int, float, bool, float]] = []  # pair, toetsinkomen, at AOW age, rate
-    for number, (index, survivor) in enumerate(pairs):
-        household = households[index]
+    owners, incomes, flags, rates, obligations, labels, singles = [], [], [], [], [], [], []
+    for number, applicants in enumerate(sets):
+        household = households[applicants.index]
         today = household.reference_date
-        alone = dataclasses.replace(household, situation="single", persons=(survivor,), mortgage_request=None)
-        rate = toetsrente(alone, parameters)
-        aow_date = lines[index].aow_dates[survivor.id]
-        tests.append((number, current_income(survivor, alone, parameters, today), aow_date <= today, rate))
-        if today < aow_date <= add_months(today, 120):
-            tests.append((number, income_at_aow(survivor, alone, parameters), True, rate))
-    owner = np.array([test[0] for test in tests])
-    income = np.array([test[1] for test in tests], dtype=np.float64)
-    at_aow = np.array([test[2] for test in tests], dtype=bool)
-    rate = np.array([test[3] for test in tests], dtype=np.float64)
-    percentage = np.empty(len(tests))
+        alone = household if len(applicants.persons) == len(household.persons) else dataclasses.replace(
+            household, situation="single", persons=applicants.persons, mortgage_request=None)
+        aow = {person.id: lines[applicants.index].aow_dates[person.id] for person in applicants.persons}
+        tests = [[(current_income(person, alone, parameters, today), aow[person.id] <= today)
+                  for person in applicants.persons]]
+        ten_years = add_months(today, 120)
+        if any(today < aow[person.id] <= ten_years for person in applicants.persons):
+            tests.append([(income_at_aow(person, alone, parameters), True) if aow[person.id] <= ten_years
+                          else (person.earned_income, False) for person in applicants.persons])
+        debt = (household.student_debt_monthly or 0) * parameters.student_debt_factor(applicants.rate) + (
+            household.other_loans_monthly or 0)
+        label = parameters.energy_label_amount(household.home.energy_label) if household.home is not None else 0.0
+        for test in tests:
+            owners.append(number)
+            incomes.append(sum(income for income, _ in test))
+            flags.append(max(test, key=lambda item: item[0])[1] if test else False)
+            rates.append(applicants.rate)
+            obligations.append(debt)
+            labels.append(label)
+            singles.append(not applicants.has_partner)
+    income = np.array(incomes, dtype=np.float64)
+    at_aow = np.array(flags, dtype=bool)
+    rate = np.array(rates, dtype=np.float64)
+    percentage = np.empty(len(incomes))
     for flag, table in ((False, parameters.financing_below_aow), (True, parameters.financing_at_aow)):
         rows = np.maximum(0, np.searchsorted(np.array(table.incomes), income, side="right") - 1)
         columns = np.searchsorted(np.array(table.rate_upper_bounds), _round_like_python(rate, 3), side="left")
-        values = np.array(table.percentages)[rows, columns]
-        percentage = np.where(at_aow == flag, values, percentage)
-    monthly = income * percentage / 100 / 12
-    households_of = [pairs[test[0]][0] for test in tests]
-    obligations = np.array([(households[index].student_debt_monthly or 0) * parameters.student_debt_factor(test[3])
-                            + (households[index].other_loans_monthly or 0)
-                            for index, test in zip(households_of, tests, strict=True)])
-    available = np.maximum(0.0, monthly - obligations)
+        percentage = np.where(at_aow == flag, np.array(table.percentages)[rows, columns], percentage)
+    available = np.maximum(0.0, income * percentage / 100 / 12 - np.array(obligations))
     monthly_rate = rate / 100 / 12
     with np.errstate(divide="ignore", invalid="ignore"):
         loan = np.where(monthly_rate == 0, available * 12 * years,
                         available * (1 - (1 + monthly_rate) ** -(12 * years)) / monthly_rate)
-    label = np.array([parameters.energy_label_amount(households[index].home.energy_label)
-                      if households[index].home is not None else 0.0 for index in households_of])
-    loan = loan + label
+    loan = loan + np.array(labels)
     threshold = np.where(at_aow, single["min_income_at_aow"], single["min_income_below_aow"])
-    loan = np.where(income > threshold, loan + single["amount"], loan)
-    lowest = np.full(len(pairs), np.inf)
-    np.minimum.at(lowest, owner, loan)
-    result = {}
-    for number, (index, survivor) in enumerate(pairs):
-        household = households[index]
-        value = household.home.market_value if household.home is not None else None
+    loan = np.where(np.array(singles) & (income > threshold), loan + single["amount"], loan)
+    lowest = np.full(len(sets), np.inf)
+    np.minimum.at(lowest, np.array(owners), loan)
+    result = []
+    for number, applicants in enumerate(sets):
+        household = households[applicants.index]
         best = float(lowest[number])
+        value = household.home.market_value if household.home is not None else None
         if value is not None:
             limit = value * parameters.lending["max_ltv_pct"] / 100
             measures = household.home.energy_saving_measures
             if measures:
                 limit = min(value * parameters.lending["max_ltv_with_energy_saving_pct"] / 100, limit + measures)
             best = min(best, limit)
-        result[index, survivor.id] = round(best, 2)
+        result.append(round(best, 2))
     return result
 
 
@@ -236,9 +251,16 @@ def needs_batch(households: Sequence[Household], parameters: ParameterSet) -> li
             if horizon is not None and horizon.year >= line.years.start:
                 pairs.append(_Pair(index, person.id, survivor, line.years.start, horizon))
     shortfalls = _death_shortfalls(pairs, households, lines, parameters)
-    survivors = [(index, survivor) for index, household in enumerate(households) if household.mortgage_total > 0
-                 for survivor in household.persons if len(household.persons) == 2]
-    loans = _survivor_loans(survivors, households, lines, parameters)
+    sets = [_Applicants(index, household.persons, household.has_partner, toetsrente(household, parameters))
+            for index, household in enumerate(households)]
+    for index, household in enumerate(households):
+        if household.mortgage_total > 0 and len(household.persons) == 2:
+            for survivor in household.persons:
+                alone = dataclasses.replace(household, situation="single", persons=(survivor,), mortgage_request=None)
+                sets.append(_Applicants(index, (survivor,), False, toetsrente(alone, parameters)))
+    maxima = _max_loans(sets, households, lines, parameters)
+    loans = {(item.index, item.persons[0].id): loan for item, loan in zip(sets[len(households):],
+                                                                       maxima[len(households):], strict=True)}
     results = []
     for index, (household, line) in enumerate(zip(households, lines, strict=True)):
         aow_years = {person.id: line.aow_amounts[person.id, household.has_partner] for person in household.persons}
@@ -252,8 +274,10 @@ def needs_batch(households: Sequence[Household], parameters: ParameterSet) -> li
         def survivor_loan(survivor, index=index):
             return loans[index, survivor.id]
 
-        results.append(findings(household, parameters, line, aow_years, max_mortgage(household, parameters),
-                                shortfall, first_row, survivor_loan))
+        tested = household.mortgage_request.amount if household.mortgage_request else household.mortgage_total
+        lending = {"tested_amount": round(tested, 2), "max_loan": maxima[index]}
+        results.append(findings(household, parameters, line, aow_years, lending, shortfall, first_row,
+                                survivor_loan))
     return results
 
 

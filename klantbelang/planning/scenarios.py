@@ -301,10 +301,17 @@ def ww_months(person: Person, parameters: ParameterSet) -> int:
 
 def ww_benefit_months(person: Person, parameters: ParameterSet) -> list[float]:
     """The WW benefit month by month from the first day of unemployment."""
+    return list(_ww_benefit_months(parameters.name, person.employment_income or 0, person.work_years))
+
+
+@functools.lru_cache(maxsize=4096)
+def _ww_benefit_months(parameter_set: str, wage: float, work_years: int | None) -> tuple[float, ...]:
+    parameters = load_parameters(parameter_set)
     ww = parameters.ww
-    monthly = min(person.employment_income or 0, parameters.wia["max_premium_wage_year"]) / 12
-    return [monthly * (ww["first_months_pct"] if month < ww["first_months"] else ww["after_pct"]) / 100
-            for month in range(ww_months(person, parameters))]
+    monthly = min(wage, parameters.wia["max_premium_wage_year"]) / 12
+    months = ww_months(Person(id="", birth_date=datetime.date(1900, 1, 1), work_years=work_years), parameters)
+    return tuple(monthly * (ww["first_months_pct"] if month < ww["first_months"] else ww["after_pct"]) / 100
+                 for month in range(months))
 
 
 def unemployment(household: Household, unemployed: Person, line: Timeline, parameters: ParameterSet) -> list[Row]:
