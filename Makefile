@@ -36,6 +36,7 @@ worker: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache >/dev/null || $(BIN)/lint-imports --no-cache
+	$(BIN)/mypy --no-incremental
 	$(BIN)/ruff format --check --diff . >/dev/null || (echo "ruff format would change files: run make format" && false)
 
 format: install
@@ -46,6 +47,7 @@ format: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache >/dev/null || $(BIN)/lint-imports --no-cache
+	$(BIN)/mypy --no-incremental
 	$(MANAGE) makemigrations --check --dry-run >/dev/null || (echo "models changed without a migration: run manage.py makemigrations" && false)
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 

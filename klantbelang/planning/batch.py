@@ -97,7 +97,7 @@ def _death_shortfalls(pairs: list[_Pair], households: Sequence[Household], lines
     valid = years <= last[:, None]
     years = np.minimum(years, _LAST_YEAR - 1)
 
-    def column(values) -> np.ndarray:
+    def column(values: list) -> np.ndarray:
         return np.array(values, dtype=np.float64)[:, None]
 
     survivors = [pair.survivor for pair in pairs]
@@ -119,7 +119,7 @@ def _death_shortfalls(pairs: list[_Pair], households: Sequence[Household], lines
                 for pair in pairs]
     gross = gross + column([sum(pension.partner_pension_year or 0 for pension in person.pensions or ())
                             for person in deceased])
-    anw_end = []
+    anw_end: list[datetime.date | None] = []
     for pair in pairs:
         adult = lines[pair.household].youngest_child_adult
         if pair.survivor is None or adult is None:
@@ -133,7 +133,7 @@ def _death_shortfalls(pairs: list[_Pair], households: Sequence[Household], lines
     gross = gross + anw_year * np.maximum(0.0, 1.0 - _share_from(end_ordinal, years))
     has_survivor = column([survivor is not None for survivor in survivors]) > 0
     net = np.where(has_survivor, gross - _box1_tax(gross, gross_work, after >= 0.5, parameters), 0.0)
-    costs = column([households[pair.household].fixed_costs_month * 12 for pair in pairs])
+    costs = column([(households[pair.household].fixed_costs_month or 0.0) * 12 for pair in pairs])
     shortfall = np.where(costs > net, _round_like_python(costs - net, 2), 0.0)
     horizon_share = column([(pair.horizon - datetime.date(pair.horizon.year, 1, 1)).days / 365.25 for pair in pairs])
     share = np.where(years < last[:, None], 1.0, horizon_share)
@@ -209,10 +209,11 @@ def _max_loans(sets: list[_Applicants], households: Sequence[Household], lines: 
     for number, applicants in enumerate(sets):
         household = households[applicants.index]
         best = float(lowest[number])
-        value = household.home.market_value if household.home is not None else None
-        if value is not None:
+        home = household.home
+        value = home.market_value if home is not None else None
+        if home is not None and value is not None:
             limit = value * parameters.lending["max_ltv_pct"] / 100
-            measures = household.home.energy_saving_measures
+            measures = home.energy_saving_measures
             if measures:
                 limit = min(value * parameters.lending["max_ltv_with_energy_saving_pct"] / 100, limit + measures)
             best = min(best, limit)
@@ -265,13 +266,14 @@ def needs_batch(households: Sequence[Household], parameters: ParameterSet) -> li
     for index, (household, line) in enumerate(zip(households, lines, strict=True)):
         aow_years = {person.id: line.aow_amounts[person.id, household.has_partner] for person in household.persons}
 
-        def shortfall(person, survivor, horizon, index=index):
+        def shortfall(person: Person, survivor: Person | None, horizon: datetime.date | None,
+                      index: int = index) -> float:
             return shortfalls.get((index, person.id), 0.0)
 
-        def first_row(person, household=household, line=line):
+        def first_row(person: Person, household: Household = household, line: Timeline = line) -> dict:
             return _unemployment_first_year(household, person, line, parameters)
 
-        def survivor_loan(survivor, index=index):
+        def survivor_loan(survivor: Person, index: int = index) -> float:
             return loans[index, survivor.id]
 
         tested = household.mortgage_request.amount if household.mortgage_request else household.mortgage_total

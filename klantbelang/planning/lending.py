@@ -11,6 +11,7 @@ tested on the income at AOW age (art. 2 lid 4); the lower loan counts.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from .household import Household, Person
 from .parameters import ParameterSet, add_months
@@ -137,7 +138,7 @@ def max_mortgage(household: Household, parameters: ParameterSet) -> dict:
     now = tests["current"]
     value = household.home.market_value if household.home is not None else None
     current_total = household.mortgage_total
-    result = {
+    result: dict[str, Any] = {
         "toetsinkomen": round(now.toetsinkomen, 2),
         "toetsrente_pct": round(rate, 3),
         "financieringslast_pct": now.financieringslast_pct,

@@ -5,7 +5,7 @@ planning"). Plain data in and out; the same function serves the command, the API
 
 from typing import Any
 
-from .household import FieldError, Household, HouseholdInvalid, parse_household
+from .household import FieldError, Household, HouseholdInvalid, Person, parse_household
 from .lending import max_mortgage
 from .needs import (
     Findings,
@@ -70,8 +70,11 @@ def plan(data: dict[str, Any] | Household, *, parameters: ParameterSet | None = 
                  for person in household.persons}
     lending = max_mortgage(household, parameters)
     scenarios = all_scenarios(household, line, parameters)
-    found = findings(household, parameters, line, aow_years, lending, shortfall_from_rows(scenarios),
-                     lambda person: (scenarios[f"unemployment_{person.id}"] or [None])[0])
+    def first_row(person: Person) -> dict | None:
+        rows = scenarios[f"unemployment_{person.id}"]
+        return rows[0] if rows else None
+
+    found = findings(household, parameters, line, aow_years, lending, shortfall_from_rows(scenarios), first_row)
     persons = []
     for person in household.persons:
         years, months = parameters.aow_age(person.birth_date)

@@ -26,6 +26,7 @@ import datetime
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .household import Household, Person
 from .lending import annuity_payment
@@ -106,8 +107,8 @@ def timeline(household: Household, parameters: ParameterSet, *, whole_years: int
         rows = []
         for year in years:
             after = share_from(aow_dates[person.id], year)
-            pension = sum(amount * share_from(start, year) for start, amount in pension_starts[person.id])
-            rows.append((1.0 - after, after, pension, after >= 0.5))
+            paid = sum(amount * share_from(start, year) for start, amount in pension_starts[person.id])
+            rows.append((1.0 - after, after, paid, after >= 0.5))
         shares[person.id] = rows
     return Timeline(aow_dates, pension_starts, adult, years, aow_amounts,
                     {year: housing_cost_year(household, year) for year in years}, shares)
@@ -186,7 +187,7 @@ def _net(person_year: PersonYear, person: Person, year: int, line: Timeline, par
                             parameters=parameters)
 
 
-Row = dict[str, object]
+Row = dict[str, Any]
 TargetRule = Callable[[int], float | None]
 
 
