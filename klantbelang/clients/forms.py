@@ -1,14 +1,18 @@
 """The inventory, section by section, as the conversation goes. Each section turns profile data
 into a form (or formset) and the cleaned form back into profile changes."""
 
+import datetime
+
 from django import forms
 from django.forms import formset_factory
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from klantbelang.accounts.models import Team, User
 from klantbelang.core.needs import NeedType
 from klantbelang.core.roles import Role
+from klantbelang.planning import load_parameters
 from klantbelang.products.models import Category
 
 from .models import Person
@@ -113,6 +117,22 @@ class MortgagePartForm(forms.Form):
 
 
 class PensionForm(forms.Form):
+    def __init__(self, *args, birth_date: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.birth_date = birth_date
+
+    def clean_aow_age(self):
+        """The AOW age follows from the date of birth by law; a different one cannot be right."""
+        age = self.cleaned_data.get("aow_age")
+        if age is None or self.birth_date is None:
+            return age
+        years, months = load_parameters().aow_age(self.birth_date)
+        if abs(age - (years + months / 12)) > 0.001:
+            raise forms.ValidationError(
+                _("For a date of birth of %(born)s the AOW age is %(years)s years and %(months)s months.")
+                % {"born": date_format(self.birth_date, "SHORT_DATE_FORMAT"), "years": years, "months": months})
+        return age
+
     employer_scheme = forms.TypedChoiceField(label=_("Builds a pension with an employer"), coerce=lambda v: v == "yes",
                                              choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
                                              required=False, empty_value=None)
@@ -260,8 +280,6 @@ def _rows(formset, *, required: str) -> list[dict]:
 
 
 def _dated(row: dict, *keys) -> dict:
-    import datetime
-
     return {key: datetime.date.fromisoformat(value) if key in keys and value else value for key, value in row.items()}
 
 
@@ -333,7 +351,9 @@ class PensionSection(Section):
         details = [{"person": role, **{key: _as_yes_no(value) if key.startswith("employer") else value
                                         for key, value in values.items()}}
                    for role, values in (data.get("person_details") or {}).items()]
-        forms = {"main": PensionForm(post, prefix="pension", initial={
+        client = next((person for person in data.get("household", []) if person.get("role") == "client"), {})
+        born = datetime.date.fromisoformat(client["date_of_birth"]) if client.get("date_of_birth") else None
+        forms = {"main": PensionForm(post, prefix="pension", birth_date=born, initial={
             **pension, "employer_scheme": "" if scheme is None else ("yes" if scheme else "no")})}
         # A post without the per-person rows (an older client of the form) leaves them as they are.
         for key, formset, initial in (("pensions", PersonPensionFormSet, data.get("pensions") or []),

@@ -8,6 +8,8 @@ self-employed. Names and figures are fictional. Plain Python.
 import datetime
 import random
 
+from klantbelang.planning import load_parameters
+
 FIRST_NAMES = ["Anna", "Bram", "Claire", "Daan", "Eva", "Finn", "Julia", "Lars", "Lotte", "Mila", "Noah", "Sanne",
                "Sem", "Sophie", "Thijs", "Tess", "Lucas", "Emma", "Jesse", "Fleur", "Ruben", "Iris", "Milan", "Noor",
                "Koen", "Anouk", "Joost", "Femke", "Pieter", "Marloes", "Hanneke", "Wouter", "Ingrid", "Kees"]
@@ -100,7 +102,7 @@ def household(rng: random.Random, today: datetime.date, number: int) -> tuple[st
         "monthly_commitments": commitments,
         "pension": {"employer_scheme": employment == "employment",
                     "expected_yearly": round(total_income * rng.uniform(0.15, 0.55), -2) if income else 0.0,
-                    "aow_age": 67.0 if age < 60 else 67.25, "annuities": 0.0},
+                    "aow_age": _aow_age(persons[0]["date_of_birth"]), "annuities": 0.0},
         "existing_products": existing,
         "answered_sections": ["existing_products"] if rng.random() < 0.8 else [],
         "objectives": objectives,
@@ -129,6 +131,11 @@ def household(rng: random.Random, today: datetime.date, number: int) -> tuple[st
                                .isoformat()}]
     _per_person(random.Random(f"plan-{number}-{last}"), today, persons, income, data)
     return f"Huishouden {last}", persons, data
+
+
+def _aow_age(born: datetime.date) -> float:
+    years, months = load_parameters().aow_age(born)
+    return years + months / 12
 
 
 PENSION_PROVIDERS = ["ABP", "PFZW", "PMT", "bpfBOUW", "Nationale-Nederlanden", "a.s.r."]

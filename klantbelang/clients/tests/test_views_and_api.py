@@ -66,12 +66,24 @@ def test_inventory_step_saves_a_version_and_htmx_returns_the_section(login, firm
 def test_a_stale_form_is_refused_with_a_message(login, firm, adviser, manager):
     client = household(firm, adviser)
     login(manager).post(reverse("clients:section_edit", kwargs={"pk": client.pk, "section": "pension"}),
-                        {"version": "1", "pension-aow_age": "67"})
+                        {"version": "1", "pension-expected_yearly": "20000"})
     response = login(adviser).post(reverse("clients:section_edit", kwargs={"pk": client.pk, "section": "pension"}),
-                                   {"version": "1", "pension-aow_age": "68"}, follow=True)
+                                   {"version": "1", "pension-expected_yearly": "25000"}, follow=True)
     assert "versie 2" in response.content.decode()
     client.refresh_from_db()
-    assert client.current_profile.data["pension"]["aow_age"] == 67.0
+    assert client.current_profile.data["pension"]["expected_yearly"] == 20000.0
+
+
+def test_an_aow_age_that_contradicts_the_birth_date_is_a_field_error(login, firm, adviser):
+    # Jan Jansen, born 01-05-1980: the AOW age fixed by law for births after the table is 67 years and 3 months.
+    client = household(firm, adviser)
+    url = reverse("clients:section_edit", kwargs={"pk": client.pk, "section": "pension"})
+    response = login(adviser).post(url, {"version": "1", "pension-aow_age": "65"})
+    assert response.context["forms"]["main"].errors["aow_age"] == [
+        "Bij een geboortedatum van 01-05-1980 is de AOW-leeftijd 67 jaar en 3 maanden."]
+    assert client.profiles.count() == 1
+    login(adviser).post(url, {"version": "1", "pension-aow_age": "67.25"})
+    assert client.profiles.count() == 2
 
 
 def test_bad_input_gives_field_errors_and_no_version(login, firm, adviser):
@@ -98,7 +110,7 @@ def test_portal_shows_only_the_clients_own_household(login, firm, adviser, clien
     listing = browser.get("/api/v1/clients").json()
     assert [item["id"] for item in listing["items"]] == [own.pk]
     response = browser.post(reverse("clients:section_edit", kwargs={"pk": own.pk, "section": "pension"}),
-                            {"version": "1", "pension-aow_age": "67"})
+                            {"version": "1", "pension-aow_age": "67.25"})
     assert response.status_code == 302
     own.refresh_from_db()
     assert (own.current_profile.source, own.current_profile.provenance["pension.aow_age"]["source"]) == (
