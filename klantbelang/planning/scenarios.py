@@ -74,7 +74,8 @@ class Timeline:
         return datetime.date(self.years.start, 1, 1)
 
 
-def timeline(household: Household, parameters: ParameterSet, *, whole_years: int | None = None) -> Timeline:
+def timeline(household: Household, parameters: ParameterSet, *, whole_years: int | None = None,
+             housing: bool = True) -> Timeline:
     """The dates and per-year shares of one household; ``whole_years`` limits the rows (the batch only
     needs the first year of a scenario, its death shortfalls come from arrays)."""
     aow_dates = {person.id: parameters.aow_date(person.birth_date) for person in household.persons}
@@ -110,8 +111,8 @@ def timeline(household: Household, parameters: ParameterSet, *, whole_years: int
             paid = sum(amount * share_from(start, year) for start, amount in pension_starts[person.id])
             rows.append((1.0 - after, after, paid, after >= 0.5))
         shares[person.id] = rows
-    return Timeline(aow_dates, pension_starts, adult, years, aow_amounts,
-                    {year: housing_cost_year(household, year) for year in years}, shares)
+    housing_costs = {year: housing_cost_year(household, year) for year in years} if housing else {}
+    return Timeline(aow_dates, pension_starts, adult, years, aow_amounts, housing_costs, shares)
 
 
 def housing_cost_year(household: Household, year: int) -> float:
