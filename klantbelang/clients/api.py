@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Body, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -267,7 +268,7 @@ def erase_client(request, client_id: int, payload: ErasureIn):
 class PlanUnavailable(DomainError):
     code = "plan_unavailable"
     status = 409
-    default_message = "The household has no profile or no adult with a date of birth yet."
+    default_message = gettext_lazy("The household has no profile or no adult with a date of birth yet.")
 
 
 def _invalid(invalid: HouseholdInvalid) -> ValidationError:
@@ -326,7 +327,8 @@ def start_replan(request, payload: ReplanIn):
     if not can_replan(user=request.auth):
         raise PermissionDenied
     if payload.parameters not in available_parameter_sets():
-        raise ValidationError({"parameters": [f"Known: {', '.join(available_parameter_sets())}."]})
+        raise ValidationError({"parameters": [_("Choose one of the parameter sets: %(known)s.")
+                                              % {"known": ", ".join(available_parameter_sets())}]})
     title = _("Plan the book again under %(parameters)s") % {"parameters": payload.parameters}
     job = start_job(firm=request.auth.firm, by=request.auth, kind="replan", task=replan_book, title=title,
                     firm_id=request.auth.firm.pk, parameter_set=payload.parameters, user_id=request.auth.pk)

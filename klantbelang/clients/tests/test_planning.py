@@ -360,3 +360,11 @@ def test_batch_on_the_demo_generators_book():
         book.append(parse_household(plan_input(client=Client(), profile=NeedsProfile(data=data), persons=people,
                                                today=TODAY)))
     assert_same(book)
+
+
+def test_stored_plan_of_a_household_without_a_date_of_birth_is_a_409_that_says_why(client, bearer, firm, adviser):
+    household_client = household(firm, adviser, persons=[{"role": "client", "first_name": "A", "last_name": "B"}])
+    response = client.get(f"/api/v1/clients/{household_client.pk}/plan", headers=bearer(adviser))
+    assert response.status_code == 409
+    assert response.json() == {"code": "plan_unavailable", "message": (
+        "Het huishouden heeft nog geen profiel of geen volwassene met een geboortedatum.")}
