@@ -85,6 +85,7 @@ def _context(request, client):
                                               item[f"why_{language}"]) for item in items])
                     for domain, items in profile.missing.items()],
         "needs": [{**need, "label": NEED_LABELS.get(need["type"], need["type"]),
+                   "priority_label": PRIORITY_LABELS.get(need["priority"], need["priority"]),
                    "reason": need[f"reason_{language}"]} for need in profile.needs],
         "contradictions": [item[f"text_{language}"] for item in profile.contradictions],
         "versions": client.profiles.select_related("created_by").only(

@@ -368,3 +368,9 @@ def test_stored_plan_of_a_household_without_a_date_of_birth_is_a_409_that_says_w
     assert response.status_code == 409
     assert response.json() == {"code": "plan_unavailable", "message": (
         "Het huishouden heeft nog geen profiel of geen volwassene met een geboortedatum.")}
+
+
+def test_household_page_names_the_priority_in_words(login, adviser, couple):
+    body = login(adviser).get(reverse("clients:client_detail", args=[couple.pk])).content.decode()
+    assert "<td>Dekking bij overlijden voor nabestaanden</td><td>noodzakelijk</td>" in body
+    assert "<td>need</td>" not in body
