@@ -57,7 +57,7 @@ class TokenInfoOut(Schema):
     expires_at: datetime
 
 
-@router.post("/auth/token", auth=None, response={201: TokenOut, 401: ErrorOut, 429: ErrorOut},
+@router.post("/auth/token", auth=None, response={201: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
              summary="Get a bearer token")
 def create_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.email, password=payload.password)
@@ -66,6 +66,10 @@ def create_token(request, payload: TokenIn):
             "Too many failed attempts for this e-mail address; try again in a quarter of an hour.")}
     if user is None or user.firm is None:
         return 401, {"code": "invalid_credentials", "message": _("E-mail address or password is wrong.")}
+    if two_factor.setup_missing(user):
+        return 403, {"code": "two_factor_setup_required", "message": _(
+            "Your firm requires two-factor authentication: connect an authenticator app under My account "
+            "first.")}
     if two_factor.has_device(user) and (not payload.otp or two_factor.verify(user=user, token=payload.otp) is None):
         return 401, {"code": "otp_required", "message": _("Give the code from your authenticator app as otp.")}
     _token, raw = services.issue_api_token(user=user, name=payload.name)

@@ -12,6 +12,10 @@ class BearerTokenAuth(HttpBearer):
         user = user_for_token(token)
         if user is None or user.firm is None:
             return None
+        # A token issued before the firm required a second step does not outlive that requirement
+        # (tokens issued before an authenticator was connected were revoked when it was).
+        if two_factor.setup_missing(user):
+            return None
         request.user = user
         return user
 
@@ -25,8 +29,9 @@ class SessionAuth(NinjaSessionAuth):
         user = super().authenticate(request, key)
         if not user or user.firm is None:
             return None
-        # A session that has not yet passed the second step of signing in is not signed in.
-        if hasattr(user, "is_verified") and not user.is_verified() and two_factor.has_device(user):
+        # A session that has not passed the second step of signing in, or cannot because the
+        # required authenticator is missing, is not signed in.
+        if two_factor.session_refused(user):
             return None
         return user
 

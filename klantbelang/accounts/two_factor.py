@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,6 +22,8 @@ from django_otp.qr import write_qrcode_image
 
 from klantbelang.core.audit import record_audit
 from klantbelang.core.roles import Role
+
+from .models import ApiToken
 
 REQUIRED_ROLES = {Role.MANAGER, Role.ADMIN}
 
@@ -33,6 +36,20 @@ def required_for(user) -> bool:
 
 def has_device(user) -> bool:
     return user_has_device(user, confirmed=True)
+
+
+def setup_missing(user) -> bool:
+    """The firm requires a second step for this person and they have not connected an app: they may
+    set one up, and nothing else, on the web as through the API."""
+    return required_for(user) and not has_device(user)
+
+
+def session_refused(user) -> bool:
+    """A web session the API must not serve: it has not passed the code yet, or it never can
+    because the firm's required authenticator is missing. The same rule as the pages'."""
+    if hasattr(user, "is_verified") and user.is_verified():
+        return False
+    return has_device(user) or required_for(user)
 
 
 @transaction.atomic
@@ -56,11 +73,14 @@ def confirm_setup(*, user, token: str) -> TOTPDevice:
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    # Sessions signed in before now never passed the code: they end (the caller keeps its own).
+    # Sessions signed in before now never passed the code: they end (the caller keeps its own), and
+    # so do the API tokens, which were issued on the password alone.
     user.__class__.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)
     user.session_version += 1
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     if user.firm is not None:
-        record_audit(actor=user, action="two_factor.enabled", obj=user, firm=user.firm)
+        record_audit(actor=user, action="two_factor.enabled", obj=user, firm=user.firm,
+                     changes={"tokens_revoked": {"before": None, "after": revoked}})
     return device
 
 

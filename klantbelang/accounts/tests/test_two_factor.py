@@ -119,3 +119,44 @@ def test_a_firm_requires_it_for_management(login, firm, admin_user, manager, adv
     assert TOTPDevice.objects.filter(user=device.user).exists()
     assert AuditEvent.objects.get(action="firm.two_factor_required").changes == {
         "require_two_factor": {"before": False, "after": True}}
+
+
+def _require_for_the_firm(firm):
+    Firm.objects.filter(pk=firm.pk).update(require_two_factor=True)
+    firm.refresh_from_db()
+
+
+def test_the_api_obeys_the_firms_requirement(client, firm, manager):
+    """Regression: with the requirement on, a manager without an authenticator got a token with the
+    password alone, and that token and the session read the audit trail."""
+    from klantbelang.accounts.services import issue_api_token
+
+    _token, earlier = issue_api_token(user=manager, name="before the requirement")
+    _require_for_the_firm(firm)
+    body = {"email": manager.email, "password": PASSWORD}
+    refused = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert (refused.status_code, refused.json()["code"]) == (403, "two_factor_setup_required")
+    assert manager.api_tokens.count() == 1  # no token was issued
+    assert client.get("/api/v1/audit-events", HTTP_AUTHORIZATION=f"Bearer {earlier}").status_code == 401
+    browser = Client()
+    _sign_in(browser, manager)
+    assert browser.get("/api/v1/audit-events").status_code == 401  # nor through the web session
+    assert browser.get("/api/v1/me").status_code == 401
+    device = _with_device(manager)
+    given = client.post("/api/v1/auth/token", {**body, "otp": code(device, 1)}, content_type="application/json")
+    assert given.status_code == 201
+    assert client.get("/api/v1/audit-events", HTTP_AUTHORIZATION=f"Bearer {given.json()['token']}"
+                      ).status_code == 200
+
+
+def test_connecting_an_authenticator_revokes_older_tokens(client, firm, adviser):
+    """Regression: tokens issued on the password alone stayed valid after two-factor was set up."""
+    from klantbelang.accounts.services import issue_api_token
+
+    _token, earlier = issue_api_token(user=adviser, name="password only")
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {earlier}").status_code == 200
+    _with_device(adviser)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {earlier}").status_code == 401
+    assert adviser.api_tokens.filter(revoked_at__isnull=True).count() == 0
+    assert AuditEvent.objects.get(action="two_factor.enabled").changes == {
+        "tokens_revoked": {"before": None, "after": 1}}
