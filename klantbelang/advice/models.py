@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klantbelang.clients.models import Client, NeedsProfile, adviser_scope
 from klantbelang.core.domains import domain_labels
-from klantbelang.core.models import Firm
+from klantbelang.core.models import AuditEvent, Firm
 from klantbelang.core.roles import Role
 
 
@@ -22,6 +22,9 @@ class Phase(models.TextChoices):
     IMPLEMENTED = "implemented", _("Implemented")
     AFTERCARE = "aftercare", _("Aftercare")
 
+
+# The audit actions that change the content of an advice file (services.save_recommendation).
+ADVICE_CHANGES = ("recommendation.saved",)
 
 # Which phase may follow which. Going back is allowed where work must be redone.
 TRANSITIONS = {
@@ -100,6 +103,9 @@ class AdviceCase(models.Model):
     needs_review = models.BooleanField(_("flagged for review"), default=False)
     sampling = models.CharField(_("review sampling"), max_length=15, choices=Sampling.choices, blank=True,
                                 default="")
+    # The secret draw (0–99) made at submission: the case is reviewed when it falls below the firm's
+    # percentage. Recorded, so a supervisor can see why; drawn unpredictably, so nobody can aim for it.
+    sampling_draw = models.PositiveSmallIntegerField(_("sampling draw"), null=True, blank=True)
     # Optimistic locking: an edit names the version it started from (services.check_version).
     edit_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
@@ -125,6 +131,18 @@ class AdviceCase(models.Model):
 
     def team_ids(self) -> set[int]:
         return {self.lead_id, *self.specialists.values_list("pk", flat=True)}
+
+    def editor_ids(self) -> set[int]:
+        """Everyone who changed the advice since its last approval (a recommendation saved, the
+        case submitted), from the audit trail: none of them may be its second pair of eyes."""
+        approved = self.reviews.filter(outcome=Review.Outcome.APPROVED).order_by("-created_at").first()
+        events = AuditEvent.objects.filter(object_type=self._meta.label_lower, object_id=str(self.pk),
+                                           action__in=ADVICE_CHANGES, actor__isnull=False)
+        submissions = self.status_changes.filter(to_status=Phase.REVIEW, by__isnull=False)
+        if approved is not None:
+            events = events.filter(created_at__gt=approved.created_at)
+            submissions = submissions.filter(at__gt=approved.created_at)
+        return {*events.values_list("actor_id", flat=True), *submissions.values_list("by_id", flat=True)}
 
 
 class StatusChange(models.Model):
@@ -220,8 +238,9 @@ class Recommendation(models.Model):
 
 
 class Review(models.Model):
-    """A four-eyes review. The reviewer is never the case's lead (database constraint) nor on
-    its team (service layer)."""
+    """A four-eyes review. The reviewer is never the person who submitted the advice (database
+    constraint), nor on its team, nor anyone who changed it since the last approval (service layer);
+    ``editors`` records who they were."""
 
     class Outcome(models.TextChoices):
         APPROVED = "approved", _("Approved")
@@ -230,6 +249,8 @@ class Review(models.Model):
     case = models.ForeignKey(AdviceCase, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True,
+                                     verbose_name=_("changed the advice"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     checklist = models.JSONField(_("checklist"))
     submitted_at = models.DateTimeField()

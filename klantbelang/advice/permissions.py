@@ -16,6 +16,7 @@ def can_open_case(*, user) -> bool:
 
 
 def can_review(*, user, case) -> bool:
-    """Four-eyes: a reviewer never reviews a case they lead or work on."""
+    """Four-eyes: a reviewer never reviews a case they lead or work on, nor advice they changed
+    since its last approval (a manager who stepped in and wrote a recommendation included)."""
     return (user.is_authenticated and user.has_role(Role.REVIEWER) and user.firm == case.firm
-            and user.pk not in case.team_ids())
+            and user.pk not in case.team_ids() and user.pk not in case.editor_ids())

@@ -1,8 +1,8 @@
 """The advice file: from intake to released advice, as a team, with four-eyes review."""
 
 import datetime
-import random
 import re
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -143,7 +143,7 @@ def _move(case: AdviceCase, by, to: str) -> None:
     before = case.status
     case.status = to
     case.edit_version += 1
-    case.save(update_fields=["status", "profile", "edit_version", "needs_review", "sampling"])
+    case.save(update_fields=["status", "profile", "edit_version", "needs_review", "sampling", "sampling_draw"])
     StatusChange.objects.create(case=case, from_status=before, to_status=to, by=by)
     record_audit(actor=by, action="case.moved", obj=case, firm=case.firm,
                  changes={"status": {"before": before, "after": to}})
@@ -206,15 +206,19 @@ def save_recommendation(*, case: AdviceCase, by, need_type: str, rationale: str,
     return recommendation
 
 
-def _sampling(case: AdviceCase) -> str:
+def _sampling(case: AdviceCase) -> tuple[str, int | None]:
+    """Whether the case is reviewed, and the draw that decided it (None when no draw was needed).
+
+    The draw is secret and fresh at every submission: a draw that followed from the case (its id,
+    say) would let an adviser open throw-away cases until the one to release is sampled out."""
     policy = ReviewPolicy.objects.get_or_create(firm=case.firm)[0]
     released = AdviceCase.objects.filter(lead=case.lead, status__in=[Phase.RELEASED, Phase.IMPLEMENTED,
                                                                      Phase.AFTERCARE]).count()
     if case.needs_review or released < policy.first_cases_of_new_adviser:
-        return AdviceCase.Sampling.REQUIRED
-    # A fixed seed per case: the decision can be reproduced when a supervisor asks.
-    draw = random.Random(f"sample-{case.pk}").random() * 100  # noqa: S311 - sampling, not secrecy
-    return AdviceCase.Sampling.REQUIRED if draw < policy.sample_percentage else AdviceCase.Sampling.SAMPLED_OUT
+        return AdviceCase.Sampling.REQUIRED, None
+    draw = secrets.randbelow(100)
+    required = draw < policy.sample_percentage
+    return (AdviceCase.Sampling.REQUIRED if required else AdviceCase.Sampling.SAMPLED_OUT), draw
 
 
 @transaction.atomic
@@ -230,8 +234,11 @@ def submit_for_review(*, case: AdviceCase, by, based_on: int | None = None) -> A
     if missing:
         raise InvalidTransition(_("Give an advice for every need first: %(needs)s.") % {"needs": ", ".join(
             sorted(missing))})
-    case.sampling = _sampling(case)
+    case.sampling, case.sampling_draw = _sampling(case)
     _move(case, by, Phase.REVIEW)
+    record_audit(actor=by, action="case.sampled", obj=case, firm=case.firm,
+                 changes={"sampling": {"before": None, "after": case.sampling},
+                          "draw": {"before": None, "after": case.sampling_draw}})
     return case
 
 
@@ -250,9 +257,11 @@ def review_case(*, case: AdviceCase, by, outcome: str, checklist: dict) -> Revie
         raise ValidationError({"checklist": _("Every checklist item must be met to approve.")})
     if outcome == Review.Outcome.CHANGES_REQUESTED and not any(item["comment"] for item in items.values()):
         raise ValidationError({"checklist": _("Say what must change.")})
-    submitted = case.status_changes.filter(to_status=Phase.REVIEW).latest("at").at
-    review = Review.objects.create(case=case, reviewer=by, author=case.lead, outcome=outcome, checklist=items,
-                                   submitted_at=submitted)
+    submission = case.status_changes.filter(to_status=Phase.REVIEW).latest("at")
+    editors = case.editor_ids()
+    review = Review.objects.create(case=case, reviewer=by, author_id=submission.by_id or case.lead_id,
+                                   outcome=outcome, checklist=items, submitted_at=submission.at)
+    review.editors.set(editors)
     record_audit(actor=by, action=f"case.review_{outcome}", obj=case, firm=case.firm)
     if outcome == Review.Outcome.CHANGES_REQUESTED:
         _move(case, by, Phase.ADVICE)

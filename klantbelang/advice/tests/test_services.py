@@ -129,6 +129,69 @@ def test_four_eyes_self_review_is_refused_in_the_service_and_the_database(case, 
     assert Review.objects.count() == 0
 
 
+@pytest.mark.parametrize("roles", [("admin", "reviewer"), ("manager", "reviewer")])
+def test_who_changed_the_advice_cannot_approve_it(firm, case, adviser, reviewer, shelf, roles):
+    """Regression: an admin (or manager) holding the reviewer role stepped into an adviser's case,
+    wrote an out-of-target-market recommendation, submitted it, approved it and released it; the
+    review named the case lead as author."""
+    from klantbelang.accounts.tests.factories import member
+
+    _calm, wild = shelf
+    stepping_in = member(firm, *roles, email=f"{roles[0]}-reviewer@test.nl")
+    case = _to_advice(case, adviser)
+    for need in services.needs_in_scope(case):
+        services.save_recommendation(case=case, by=stepping_in, need_type=need["type"], product=wild,
+                                     rationale="Zo wil ik het.", deviation_reason="Omdat het kan")
+    services.submit_for_review(case=case, by=stepping_in)
+    with pytest.raises(PermissionDenied):
+        services.review_case(case=case, by=stepping_in, outcome="approved", checklist=APPROVE)
+    assert Review.objects.count() == 0
+    with pytest.raises(InvalidTransition):
+        services.release(case=case, by=stepping_in)
+    review = services.review_case(case=case, by=reviewer, outcome="approved", checklist=APPROVE)
+    assert review.author == stepping_in  # who submitted, not the lead
+    assert set(review.editors.all()) == {stepping_in}
+
+
+def test_an_editor_since_the_last_approval_is_not_a_second_pair_of_eyes(firm, case, adviser, reviewer, shelf):
+    """The reviewer of an earlier round who later changed the advice cannot approve the amended
+    advice; before that change they could."""
+    from klantbelang.accounts.tests.factories import member
+
+    calm, _wild = shelf
+    both = member(firm, "manager", "reviewer", email="both@test.nl")
+    case = _to_advice(case, adviser)
+    _recommend_all(case, adviser, calm)
+    services.submit_for_review(case=case, by=adviser)
+    services.review_case(case=case, by=both, outcome="approved", checklist=APPROVE)  # not an editor yet
+    services.release(case=case, by=adviser)
+    services.transition(case=case, by=adviser, to="advice")
+    need = services.needs_in_scope(case)[0]["type"]
+    services.save_recommendation(case=case, by=both, need_type=need, product=calm, rationale="Aangepast")
+    services.submit_for_review(case=case, by=adviser)
+    with pytest.raises(PermissionDenied):
+        services.review_case(case=case, by=both, outcome="approved", checklist=APPROVE)
+    review = services.review_case(case=case, by=reviewer, outcome="approved", checklist=APPROVE)
+    assert set(review.editors.all()) == {both, adviser}
+
+
+@pytest.mark.parametrize(("draw", "expected"), [(24, "required"), (25, "sampled_out"), (99, "sampled_out")])
+def test_the_review_sample_is_a_secret_draw_recorded_at_submission(monkeypatch, firm, case, adviser, shelf,
+                                                                   draw, expected):
+    """Regression: the draw followed from the case id (``Random(f"sample-{pk}")``), so an adviser
+    could open throw-away cases until one was sampled out. Now it comes from ``secrets`` and is kept."""
+    calm, _wild = shelf
+    ReviewPolicy.objects.create(firm=firm, sample_percentage=25, first_cases_of_new_adviser=0)
+    monkeypatch.setattr(services.secrets, "randbelow", lambda upper: draw if upper == 100 else 0)
+    case = _to_advice(case, adviser)
+    _recommend_all(case, adviser, calm)
+    services.submit_for_review(case=case, by=adviser)
+    case.refresh_from_db()
+    assert (case.sampling, case.sampling_draw) == (expected, draw)
+    assert AuditEvent.objects.get(action="case.sampled").changes == {
+        "sampling": {"before": None, "after": expected}, "draw": {"before": None, "after": draw}}
+
+
 def test_changes_requested_then_approved_then_released_and_frozen(case, adviser, reviewer, shelf):
     calm, _wild = shelf
     case = _to_advice(case, adviser)
