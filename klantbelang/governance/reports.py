@@ -13,8 +13,10 @@ could recognise. A product's within/outside split is only shown when both halves
 enough, so that one cannot be derived from the total and the other; totals across products are
 not given for the same reason. A category of signals shows neither its number of signals nor
 its clients when fewer than five clients are concerned (a complaint is one client). Deviation
-reasons are the advisers' own words, shown only for products with at least five deviations and
-with the names of the clients concerned, e-mail addresses and long numbers replaced by "[…]".
+reasons are the advisers' own words, shown only for products where at least five different
+clients were advised outside the target market (five reasons about one household are one client),
+one reason per client, with the names and client numbers of the clients concerned and every date,
+postcode, e-mail address and long number replaced by "[…]".
 
 A report covers a whole calendar quarter or a whole calendar year, and two reports to the same
 provider never overlap (``services.create_report``): with nested periods a manufacturer could
@@ -49,17 +51,18 @@ def build(*, firm, provider, start: datetime.date, end: datetime.date) -> dict:
         clients=Count("case__client", distinct=True),
         within=Count("case__client", distinct=True, filter=Q(eligible=True)),
         outside=Count("case__client", distinct=True, filter=Q(eligible=False)))}
-    reasons: dict = defaultdict(list)
-    clients: dict = defaultdict(set)
+    # One reason per client and product (its latest): a group is counted in clients, never in texts.
+    by_client: dict = defaultdict(dict)
     for product_id, client_id, reason in Recommendation.objects.filter(
             product__in=products, eligible=False, case__versions__number=1,
             case__versions__released_at__date__gte=start, case__versions__released_at__date__lte=end).exclude(
-            deviation_reason="").values_list("product", "case__client", "deviation_reason"):
-        reasons[product_id].append(reason)
-        clients[product_id].add(client_id)
-    for product_id in [key for key, texts in reasons.items() if len(texts) >= MINIMUM_GROUP]:
-        names = privacy.client_names(clients[product_id])
-        reasons[product_id] = [privacy.redact(text, names=names) for text in reasons[product_id]]
+            deviation_reason="").order_by("pk").values_list("product", "case__client", "deviation_reason"):
+        by_client[product_id][client_id] = reason
+    reasons: dict = defaultdict(list)
+    for product_id, texts in by_client.items():
+        if len(texts) >= MINIMUM_GROUP:
+            names = privacy.client_names(set(texts))
+            reasons[product_id] = [privacy.redact(text, names=names) for text in texts.values()]
     latest = BookReview.objects.filter(firm=firm, started_at__date__gte=start, started_at__date__lte=end).first()
     findings = dict(Finding.objects.filter(review=latest, product__in=products).values("product").annotate(
         clients=Count("client", distinct=True)).values_list("product", "clients")) if latest else {}
@@ -73,7 +76,7 @@ def build(*, firm, provider, start: datetime.date, end: datetime.date) -> dict:
             "item": f"product:{product.code}", "code": product.code, "name": product.name,
             "category": product.category, "advised": _shown(row["clients"]), "within_target": within,
             "outside_target": outside,
-            "deviation_reasons": sorted(reasons[product.pk]) if len(reasons[product.pk]) >= MINIMUM_GROUP else [],
+            "deviation_reasons": sorted(reasons[product.pk]),
             "review_findings": _shown(findings.get(product.pk, 0))})
     signal_items = []
     for row in (Signal.objects.filter(firm=firm, product__in=products, created_at__date__gte=start,

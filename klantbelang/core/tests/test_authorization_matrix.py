@@ -13,6 +13,7 @@ declared ``VALIDATED_FIRST``. Run with ``KB_OBSERVE_ACCESS=FILE`` to write what 
 asserting it (for declaring a new endpoint; review the result before copying it).
 """
 
+import datetime
 import json
 import os
 
@@ -117,3 +118,65 @@ def test_each_role_of_the_firm_on_every_api_operation(client, bearer, firm, mana
             assert audit_after == audit, f"{role}: {method} {url} wrote audit events"
     if OBSERVE:
         _observe(f"{method} {path}", outcome)
+
+
+def test_a_reviewer_who_edited_the_advice_is_refused_on_the_page_and_the_api(login, client, bearer, firm, adviser):
+    """Four-eyes inside the firm: a manager who is also a reviewer steps into an adviser's case and
+    writes the advice; neither the review page nor the API lets them approve it, and nothing changes."""
+    from klantbelang.advice import services
+    from klantbelang.advice.models import AdviceCase, Review
+    from klantbelang.advice.tests.factories import ready_client
+    from klantbelang.products.tests.factories import ProductFactory
+
+    product = ProductFactory(firm=firm, code="ANY", needs_served=["goal_funding", "emergency_buffer"])
+    case = services.open_case(client=ready_client(firm, adviser, member(firm, Role.CLIENT)), by=adviser,
+                              domains=["investment"], reason="first_advice")
+    for phase in ("inventory", "analysis", "advice"):
+        services.transition(case=case, by=adviser, to=phase)
+    case.refresh_from_db()
+    stepping_in = member(firm, Role.MANAGER, Role.REVIEWER)
+    for need in services.needs_in_scope(case):
+        services.save_recommendation(case=case, by=stepping_in, need_type=need["type"], product=product,
+                                     rationale="Zo.", deviation_reason="Bewust")
+    services.submit_for_review(case=case, by=adviser)
+    approve = {key: {"ok": True, "comment": ""} for key, _nl, _en in services.CHECKLIST}
+    before, audit = model_to_dict(AdviceCase.objects.get(pk=case.pk)), AuditEvent.objects.count()
+    page = login(stepping_in).post(reverse("advice:review", args=[case.pk]), {"outcome": "approved", **{
+        f"{key}_ok": "on" for key in approve}})
+    api = client.post(f"/api/v1/cases/{case.pk}/reviews", data={"outcome": "approved", "checklist": approve},
+                      content_type="application/json", headers=bearer(stepping_in))
+    assert (page.status_code, api.status_code) == (403, 403)
+    assert model_to_dict(AdviceCase.objects.get(pk=case.pk)) == before
+    assert (Review.objects.count(), AuditEvent.objects.count()) == (0, audit + 1)  # + the token issued
+
+
+def test_a_manufacturer_sees_no_single_households_deviations(login, client, bearer, firm, adviser, manager,
+                                                             product_developer):
+    """Five deviation reasons about one household, each naming its client number, birth date and
+    postcode, reach the developer of the product's provider as nothing: not on the page, in JSON,
+    CSV or the API."""
+    from klantbelang.clients.tests.factories import household
+    from klantbelang.governance import services, sharing
+    from klantbelang.products.tests.factories import ProductFactory, ProviderFactory
+    from klantbelang.quality.tests.factories import moment, released
+
+    provider = ProviderFactory(firm=firm, name="Oostwind")
+    sharing.link_developer(user=product_developer, provider=provider, by=manager)
+    product = ProductFactory(firm=firm, provider=provider, code="SOLO")
+    single = household(firm, adviser, name="Huishouden Solo")
+    reason = f"Klant {single.reference} (geb. 1991-04-03, postcode 2011 AB) wilde dit."
+    for day in range(1, 6):
+        released(firm, adviser, client=single, at=moment(2026, 2, day),
+                 recommendations=[("goal_funding", product, False, reason)])
+    report = services.create_report(firm=firm, by=manager, provider=provider, start=datetime.date(2026, 1, 1),
+                                    end=datetime.date(2026, 3, 31))
+    services.mark_sent(report=report, by=manager, to="pg@oostwind.nl")
+    browser, headers = login(product_developer), bearer(product_developer)
+    answers = [browser.get(reverse(name, args=[report.pk])) for name in (
+        "governance:provider_report", "governance:provider_report_json", "governance:provider_report_csv")]
+    answers.append(client.get(f"/api/v1/manufacturer/reports/{report.pk}", headers=headers))
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 200]
+    for answer in answers:
+        text = answer.content.decode()
+        assert "SOLO" in text
+        assert not any(fact in text for fact in (single.reference, "1991-04-03", "2011 AB", "wilde dit"))

@@ -285,3 +285,23 @@ def test_portal_opt_in(login, client_user):
     assert DialogueOptIn.objects.get(user=client_user).show_name is True
     browser.post(reverse("governance:portal"), {"withdraw": "1"})
     assert not DialogueOptIn.objects.filter(user=client_user).exists()
+
+
+@pytest.mark.parametrize("text", [
+    "Jansen, Piet vroeg ernaar", "Piet Jansen vroeg ernaar", "Jansen Piet vroeg ernaar", "P. Jansen vroeg ernaar",
+    "Mevrouw Jansen vroeg ernaar", "Klant {reference} vroeg ernaar", "Geboren 03-04-1991", "Geboren 1991-04-03",
+    "Geboren 3 april 1991", "Woont in 2011 AB", "Woont in 2011AB"])
+def test_the_identity_filter_knows_numbers_dates_postcodes_and_name_orders(firm, adviser, text):
+    """Regression: the filter on manufacturer-facing text caught "First Last" only."""
+    from klantbelang.governance import privacy
+
+    client = household(firm, adviser, persons=[{"role": "client", "first_name": "Piet", "last_name": "Jansen"}])
+    assert privacy.identifying_text(firm=firm, text=text.format(reference=client.reference)) != []
+
+
+def test_the_identity_filter_lets_plain_product_talk_pass(firm, adviser):
+    from klantbelang.governance import privacy
+
+    household(firm, adviser, persons=[{"role": "client", "first_name": "Piet", "last_name": "Jansen"}])
+    assert privacy.identifying_text(firm=firm, text="Klanten vragen om een kortere looptijd dan 10 jaar en "
+                                                   "een premie onder 1200 euro per jaar.") == []

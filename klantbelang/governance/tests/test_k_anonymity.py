@@ -31,7 +31,8 @@ from klantbelang.relationships.models import Complaint
 
 pytestmark = pytest.mark.django_db
 SURNAME = "Quaxenburg"
-IDENTITY = re.compile(rf"{SURNAME}|Zoravel|zq\d@example|0612345678|Huishouden Q", re.IGNORECASE)
+IDENTITY = re.compile(rf"{SURNAME}|Zoravel|zq\d@example|0612345678|Huishouden Q|K\d{{6}}|1991-04-03|2011 ?AB",
+                      re.IGNORECASE)
 # Keys that carry a number of clients (or of signals, one per client for complaints) in reports and the API.
 COUNT_KEYS = {"clients", "advised", "within_target", "outside_target", "review_findings", "signals"}
 # What a product developer may open at all; everything else answers 403 or 404.
@@ -66,6 +67,11 @@ def world(firm, adviser, manager, product_developer):
     # Q2: one client only.
     released(firm, adviser, client=clients[0], at=moment(2026, 5, 4),
              recommendations=[("goal_funding", product, False, f"{SURNAME} opnieuw.")])
+    # Q3: five cases of one household, each reason identifying it (five texts, one client).
+    for index in range(5):
+        released(firm, adviser, client=clients[0], at=moment(2026, 8, 1 + index), recommendations=[(
+            "goal_funding", product, False,
+            f"Klant {clients[0].reference} (geb. 1991-04-03, postcode 2011 AB), {SURNAME}, Zoravel0: eigen keuze.")])
     Complaint.objects.create(firm=firm, client=clients[1], product=product, subject=f"Klacht Zoravel1 {SURNAME}",
                              description="x", received_on=datetime.date(2026, 3, 1),
                              acknowledge_by=datetime.date(2026, 3, 5), resolve_by=datetime.date(2026, 4, 1),
@@ -79,7 +85,8 @@ def world(firm, adviser, manager, product_developer):
     services.triage(signal=own, by=manager, status="accepted")
     sharing.share_signal(signal=own, by=manager, summary="Kosten te hoog voor kleine bedragen.")
     for start, end in ((datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),
-                       (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))):
+                       (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)),
+                       (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))):
         report = services.create_report(firm=firm, by=manager, provider=provider, start=start, end=end)
         services.mark_sent(report=report, by=manager, to="pg@noorderlicht.nl")
     client_user = member(firm, "client", email="zq9@example.nl", full_name=f"Zoravel9 {SURNAME}")
@@ -182,7 +189,7 @@ def test_no_api_operation_shows_an_identity_or_a_small_group(world, client, bear
 
 def test_two_reports_cannot_be_subtracted(world, firm, manager, product_developer):
     reports = list(DistributorReport.objects.sent_to_developer(product_developer).order_by("start"))
-    assert len(reports) == 2
+    assert len(reports) == 3
     for earlier, later in itertools.pairwise(reports):
         assert earlier.end < later.start  # disjoint periods: no difference is a sub-period
     # Nor can a manager make a wider or narrower report that overlaps them.
@@ -199,6 +206,8 @@ def test_two_reports_cannot_be_subtracted(world, firm, manager, product_develope
     second = next(item for item in reports[1].data["products"] if item["code"] == "KANON")
     assert (second["advised"], second["within_target"], second["outside_target"], second["deviation_reasons"]) == (
         None, None, None, [])
+    third = next(item for item in reports[2].data["products"] if item["code"] == "KANON")
+    assert (third["advised"], third["deviation_reasons"]) == (None, [])  # five reasons, one household
 
 
 def test_a_developer_of_another_provider_sees_none_of_it(world, login, client, bearer, firm, manager):

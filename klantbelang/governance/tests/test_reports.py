@@ -117,3 +117,35 @@ def test_pages_exports_and_permissions(login, client, bearer, firm, manager, adv
     assert ReportResponse.objects.count() == 1
     outsider = member(firm.__class__.objects.create(name="Elders", slug="elders"), "manager")
     assert client.get(f"/api/v1/distributor-reports/{report.pk}", headers=bearer(outsider)).status_code == 404
+
+
+IDENTIFYING = "Klant {reference} (geb. 1991-04-03, postcode 2011 AB), Jansen, Piet, wil dit toch."
+
+
+def test_five_reasons_about_one_household_are_one_client(firm, adviser):
+    """Regression: reasons were counted as texts, so five cases of one household showed its client
+    number, birth date and postcode five times next to ``advised: null``."""
+    provider = ProviderFactory(firm=firm, name="Westwind")
+    product = ProductFactory(firm=firm, provider=provider, code="ONE")
+    client = household(firm, adviser, name="Huishouden Jansen")
+    for index in range(5):
+        released(firm, adviser, client=client, at=moment(2026, 3, 1 + index),
+                 recommendations=[("goal_funding", product, False, IDENTIFYING.format(reference=client.reference))])
+    item = reports.build(firm=firm, provider=provider, start=START, end=END)["products"][0]
+    assert (item["advised"], item["outside_target"], item["deviation_reasons"]) == (None, None, [])
+
+
+def test_reasons_of_five_clients_lose_numbers_dates_postcodes_and_names_in_any_order(firm, adviser):
+    provider = ProviderFactory(firm=firm, name="Westwind")
+    product = ProductFactory(firm=firm, provider=provider, code="FIVE")
+    references = []
+    for index in range(5):
+        client = household(firm, adviser, name=f"Huishouden {index}", persons=[
+            {"role": "client", "first_name": "Piet", "last_name": "Jansen",
+             "date_of_birth": datetime.date(1991, 4, 3)}])
+        references.append(client.reference)
+        released(firm, adviser, client=client, at=moment(2026, 3, 1 + index),
+                 recommendations=[("goal_funding", product, False, IDENTIFYING.format(reference=client.reference))])
+    item = reports.build(firm=firm, provider=provider, start=START, end=END)["products"][0]
+    assert item["deviation_reasons"] == ["Klant […] (geb. […], postcode […]), […], […], wil dit toch."] * 5
+    assert not any(reference in json.dumps(item) for reference in references)
