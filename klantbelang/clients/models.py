@@ -40,6 +40,17 @@ class ClientQuerySet(models.QuerySet):
         return self.none()
 
 
+class ClientNumber(models.Model):
+    """The firm's client-number sequence: the last number handed out. It only goes up, so a number
+    is never given twice, not even after the household that had it was erased or deleted."""
+
+    firm = models.OneToOneField(Firm, on_delete=models.CASCADE, related_name="client_number", primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.firm}: {self.last}"
+
+
 class Client(models.Model):
     """A household the firm advises: one or more persons, one versioned needs profile."""
 

@@ -3,7 +3,8 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ from klantbelang.core.errors import Conflict
 from klantbelang.core.roles import Role
 
 from .completeness import DOMAINS, contradictions, missing_for
-from .models import Client, NeedsProfile, Person, ProfileConfirmation, domain_mask
+from .models import Client, ClientNumber, NeedsProfile, Person, ProfileConfirmation, domain_mask
 from .permissions import can_create_client, can_edit_profile, can_invite_client, can_replan
 from .profile_data import derive, empty_profile, flatten, merge
 from .queries import planned_needs, planned_needs_of_book
@@ -23,9 +24,27 @@ PERSON_FIELDS = ["role", "first_name", "last_name", "date_of_birth", "email", "p
                  "employment", "is_vulnerable", "vulnerability_note", "vulnerability_consent_at"]
 
 
+def _advance(firm) -> int:
+    """The sequence's next number. The UPDATE takes the row lock, so simultaneous creates queue
+    behind each other instead of reading the same number. The first number of a firm starts after
+    its number of households (those made before the sequence, or with a number of their own)."""
+    with transaction.atomic():
+        if ClientNumber.objects.filter(firm=firm).update(last=F("last") + 1):
+            return ClientNumber.objects.get(firm=firm).last
+    try:
+        with transaction.atomic():
+            return ClientNumber.objects.create(firm=firm, last=Client.objects.filter(firm=firm).count() + 1).last
+    except IntegrityError:  # another create made the row first: take the next number after theirs
+        return _advance(firm)
+
+
 def _next_reference(firm) -> str:
-    count = Client.objects.filter(firm=firm).count()
-    return f"K{count + 1:06d}"
+    """K + six digits from the firm's sequence, skipping numbers a household already holds (an
+    imported or hand-given number)."""
+    while True:
+        reference = f"K{_advance(firm):06d}"
+        if not Client.objects.filter(firm=firm, reference=reference).exists():
+            return reference
 
 
 @transaction.atomic
@@ -41,6 +60,8 @@ def create_client(*, firm, by, name: str, responsible_adviser: User, persons: li
     if not any(person.get("role") == "client" for person in persons):
         raise ValidationError({"persons": _("A household needs one person in the role of client.")})
     check_birth_dates(persons, today=today or timezone.localdate())
+    if reference and Client.objects.filter(firm=firm, reference=reference).exists():
+        raise ValidationError({"reference": _("Another household already has this client number.")})
     client = Client.objects.create(firm=firm, name=name, reference=reference or _next_reference(firm),
                                    responsible_adviser=responsible_adviser, team=team)
     for fields in persons:

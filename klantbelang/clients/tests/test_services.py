@@ -30,6 +30,38 @@ def test_create_client_makes_version_one_and_audits(firm, adviser):
         "client.created", "profile.version_created"]
 
 
+def test_a_deleted_household_does_not_block_the_next_client(login, client, bearer, firm, adviser, manager):
+    """Regression: client numbers were ``count() + 1``, so after one household was deleted every
+    create (API and page) collided with an existing number and answered 500."""
+    from django.urls import reverse
+
+    created = [household(firm, adviser, name=f"Huishouden {index}") for index in range(3)]
+    assert [item.reference for item in created] == ["K000001", "K000002", "K000003"]
+    created[0].delete()  # as the purge after the retention period does
+    answer = client.post("/api/v1/clients", content_type="application/json", headers=bearer(manager), data={
+        "name": "Huishouden Vier", "responsible_adviser": adviser.pk,
+        "persons": [{"role": "client", "first_name": "Vera", "last_name": "Vier"}]})
+    assert (answer.status_code, answer.json()["reference"]) == (201, "K000004")
+    page = login(manager).post(reverse("clients:client_create"), {
+        "name": "Huishouden Vijf", "first_name": "Vincent", "last_name": "Vijf", "responsible_adviser": adviser.pk})
+    assert page.status_code == 302
+    assert Client.objects.get(name="Huishouden Vijf").reference == "K000005"
+    created[2].delete()  # the last number handed out is not handed out again either
+    assert household(firm, adviser, name="Huishouden Zes").reference == "K000006"
+
+
+def test_a_number_already_held_is_skipped_and_a_given_one_refused(firm, adviser):
+    household(firm, adviser)
+    services.create_client(firm=firm, by=None, name="Geïmporteerd", responsible_adviser=adviser, reference="K000002",
+                           persons=[{"role": "client", "first_name": "Ida", "last_name": "Import"}])
+    assert household(firm, adviser, name="Volgende").reference == "K000003"
+    with pytest.raises(ValidationError) as refused:
+        services.create_client(firm=firm, by=None, name="Dubbel", responsible_adviser=adviser, reference="K000001",
+                               persons=[{"role": "client", "first_name": "Dirk", "last_name": "Dubbel"}])
+    assert list(refused.value.message_dict) == ["reference"]
+    assert Client.objects.filter(firm=firm).count() == 3
+
+
 def test_saving_makes_a_new_version_with_provenance_and_needs(firm, adviser):
     client = household(firm, adviser, today=TODAY)
     version = services.save_profile(client=client, by=adviser, source="adviser", based_on_version=1, today=TODAY,

@@ -100,3 +100,31 @@ def test_two_people_save_the_same_recommendation(transactional_db, firm, adviser
     assert isinstance(second, Conflict)
     assert list(Recommendation.objects.filter(case=case).values_list("rationale", flat=True)) == ["Eerst sparen."]
     assert AdviceCase.objects.get(pk=case.pk).edit_version == base + 1
+
+
+def test_four_simultaneous_creates_get_four_numbers(transactional_db, firm, adviser):
+    """Regression: on PostgreSQL four simultaneous creates gave two or three 500s (the same
+    ``count() + 1`` number twice)."""
+    from klantbelang.clients import services
+    from klantbelang.clients.models import Client
+
+    start, errors = threading.Barrier(4), []
+
+    def create(index):
+        try:
+            start.wait(10)
+            services.create_client(firm=firm, by=None, name=f"Tegelijk {index}", responsible_adviser=adviser,
+                                   persons=[{"role": "client", "first_name": "Tim", "last_name": f"Tegelijk{index}"}])
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert sorted(Client.objects.filter(firm=firm).values_list("reference", flat=True)) == [
+        "K000001", "K000002", "K000003", "K000004"]
