@@ -203,6 +203,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_HOURS", "10")) * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # API tokens expire; a new one is issued for the next period.
 API_TOKEN_DAYS = int(os.environ.get("DJANGO_API_TOKEN_DAYS", "90"))
+# A calendar-feed address works this long after it was shown (the worklist shows a fresh one).
+CALENDAR_FEED_DAYS = int(os.environ.get("DJANGO_CALENDAR_FEED_DAYS", "90"))
 
 # Two-factor authentication (django-otp, TOTP): the name authenticator apps show.
 OTP_TOTP_ISSUER = "klantbelang"

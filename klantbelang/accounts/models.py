@@ -58,6 +58,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # Part of every session's signature: raising it ends all of this person's sessions at once.
     session_version = models.PositiveIntegerField(default=0)
+    # Part of every calendar-feed address: raising it revokes the addresses handed out so far.
+    calendar_generation = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 

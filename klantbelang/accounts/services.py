@@ -2,7 +2,9 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
@@ -20,6 +22,7 @@ from klantbelang.core.roles import Role
 from .models import ApiToken, Expertise, Membership, Team, User, hash_token
 from .permissions import can_manage_members
 
+CALENDAR_SALT = "klantbelang.accounts.calendar"
 TOKEN_PREFIX = "kb_"  # noqa: S105 - a prefix that marks our tokens, not a secret
 # Updating last_used_at on every call would turn each API read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -170,3 +173,31 @@ def user_for_token(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def calendar_token(user: User) -> str:
+    """The credential in a person's calendar-feed address: signed, dated, and bound to their
+    calendar generation and session version, so it expires after ``CALENDAR_FEED_DAYS``, when they
+    ask for a new address, and when they (or an administrator) log out everywhere."""
+    return signing.dumps([user.pk, user.calendar_generation, user.session_version], salt=CALENDAR_SALT)
+
+
+def user_for_calendar_token(token: str) -> User | None:
+    """The active person a calendar-feed token belongs to, or None for a forged, expired or
+    revoked one."""
+    try:
+        user_id, generation, version = signing.loads(token, salt=CALENDAR_SALT,
+                                                     max_age=timedelta(days=settings.CALENDAR_FEED_DAYS))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return User.objects.filter(pk=user_id, is_active=True, calendar_generation=generation,
+                               session_version=version).first()
+
+
+@transaction.atomic
+def renew_calendar_address(*, user: User) -> None:
+    """Revoke every calendar-feed address handed out to ``user``; the next one shown works."""
+    User.objects.filter(pk=user.pk).update(calendar_generation=models.F("calendar_generation") + 1)
+    user.refresh_from_db(fields=["calendar_generation"])
+    if user.firm is not None:
+        record_audit(actor=user, action="calendar.address_renewed", obj=user, firm=user.firm)

@@ -16,5 +16,6 @@ urlpatterns = [
     path("portal/agreement/", views.portal, name="portal"),
     path("surveys/<int:pk>/answer/", views.survey_answer, name="survey_answer"),
     path("calendar/<str:token>.ics", views.calendar, name="calendar"),
+    path("worklist/calendar/renew/", views.calendar_renew, name="calendar_renew"),
     path("settings/terms/", views.firm_terms, name="firm_terms"),
 ]

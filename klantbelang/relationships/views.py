@@ -1,19 +1,20 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from icalendar import Calendar, Event
 
-from klantbelang.accounts.models import User
+from klantbelang.accounts.services import calendar_token, renew_calendar_address, user_for_calendar_token
 from klantbelang.clients.models import Client
 from klantbelang.core.access import access
 from klantbelang.core.errors import DomainError
@@ -33,8 +34,6 @@ from .forms import (
 from .health import relationship_health
 from .models import Complaint, Obligation, PeriodicReview, ServiceAgreement, Survey
 from .permissions import can_handle_complaints, can_manage_relationship
-
-CALENDAR_SALT = "klantbelang.relationships.calendar"
 
 
 def client_relationship(request, pk):
@@ -124,11 +123,22 @@ def worklist(request):
     obligations = (Obligation.objects.visible_to(request.user).filter(fulfilled_at__isnull=True, due_on__lt=today)
                    .select_related("client"))
     complaints = Complaint.objects.visible_to(request.user).exclude(status="client_informed").select_related("client")
-    token = signing.dumps(request.user.pk, salt=CALENDAR_SALT)
+    token = calendar_token(request.user)
     return TemplateResponse(request, "relationships/worklist.html", {
         "reviews": reviews, "obligations": obligations, "complaints": complaints, "today": today,
         "calendar_url": request.build_absolute_uri(reverse("relationships:calendar", kwargs={"token": token})),
+        "calendar_days": settings.CALENDAR_FEED_DAYS,
     })
+
+
+@require_POST
+def calendar_renew(request):
+    """Revoke the calendar addresses shown so far (a link that was shared or leaked)."""
+    if not request.user.has_any_role({"adviser", "manager", "admin"}):
+        raise PermissionDenied
+    renew_calendar_address(user=request.user)
+    messages.success(request, _("Your earlier calendar addresses no longer work; subscribe with the new one."))
+    return redirect("relationships:worklist")
 
 
 def review_detail(request, pk):
@@ -239,23 +249,27 @@ def firm_terms(request):
 
 @login_not_required
 def calendar(request, token):
-    """An ICS feed of the adviser's open reviews, for their own calendar. The signed token in
-    the address is the only credential: it reveals client names, so it is personal."""
-    try:
-        user_id = signing.loads(token, salt=CALENDAR_SALT)
-    except signing.BadSignature:
-        raise Http404 from None
-    user = get_object_or_404(User, pk=user_id, is_active=True)
+    """An ICS feed of the adviser's open reviews, for their own calendar. The signed token in the
+    address is the only credential: it reveals client names, so it is personal, dated and revocable
+    (accounts.services.calendar_token). icalendar escapes every value, so a line break in a client's
+    name cannot start an event of its own."""
+    user = user_for_calendar_token(token)
+    if user is None:
+        raise Http404
     reviews = PeriodicReview.objects.filter(client__in=Client.objects.visible_to(user).filter(
         responsible_adviser=user).values("pk"), status="open").select_related("client")
-    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//klantbelang//reviews//NL", "CALSCALE:GREGORIAN"]
-    for review in reviews:
-        with translation.override(user.language):
-            summary = _("Review: %(client)s") % {"client": review.client.name}
-        summary = summary.replace(",", "\\,").replace(";", "\\;")
-        lines += ["BEGIN:VEVENT", f"UID:review-{review.pk}@klantbelang", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{review.due_on:%Y%m%d}", f"SUMMARY:{summary}",
-                  f"DESCRIPTION:{review.reason}".replace(",", "\\,").replace(";", "\\;")[:250], "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
+    feed = Calendar()
+    feed.add("prodid", "-//klantbelang//reviews//NL")
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    stamp = timezone.now()
+    with translation.override(user.language):
+        for review in reviews:
+            event = Event()
+            event.add("uid", f"review-{review.pk}@klantbelang")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", review.due_on)
+            event.add("summary", _("Review: %(client)s") % {"client": review.client.name})
+            event.add("description", review.reason[:250])
+            feed.add_component(event)
+    return HttpResponse(feed.to_ical(), content_type="text/calendar; charset=utf-8")

@@ -83,6 +83,7 @@ ACCESS = {
     "relationships:review_detail": "admin manager",
     "relationships:survey_answer": "admin manager reviewer",
     "relationships:worklist": "admin adviser manager",
+    "relationships:calendar_renew": "admin adviser manager",
     ("GET", "/api/v1/clients/{client_id}/agreements"): "admin manager reviewer",
     ("GET", "/api/v1/clients/{client_id}/health"): "admin manager reviewer",
     ("GET", "/api/v1/clients/{client_id}/obligations"): "admin manager reviewer",

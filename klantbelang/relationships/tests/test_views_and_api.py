@@ -4,13 +4,14 @@ import pytest
 import time_machine
 from django.core import signing
 from django.urls import reverse
+from icalendar import Calendar
 
+from klantbelang.accounts.services import CALENDAR_SALT, calendar_token, log_out_everywhere
 from klantbelang.accounts.tests.factories import member
 from klantbelang.clients.tests.factories import household
 from klantbelang.core.models import AuditEvent
 from klantbelang.relationships import services
 from klantbelang.relationships.models import PeriodicReview, ServiceAgreement, Survey
-from klantbelang.relationships.views import CALENDAR_SALT
 
 from .factories import TERMS, confirmed_client
 
@@ -93,16 +94,57 @@ def test_worklist_shows_due_reviews_overdue_obligations_and_open_complaints(logi
     assert [complaint.subject for complaint in page.context["complaints"]] == ["Traag"]
 
 
+def _feed(client, token):
+    return client.get(reverse("relationships:calendar", kwargs={"token": token}))
+
+
 def test_calendar_feed_is_personal_and_signed(client, firm, adviser, client_user):
     confirmed_client(firm, adviser, client_user, today=START)
-    token = signing.dumps(adviser.pk, salt=CALENDAR_SALT)
-    feed = client.get(reverse("relationships:calendar", kwargs={"token": token}))
+    token = calendar_token(adviser)
+    feed = _feed(client, token)
     assert feed["Content-Type"] == "text/calendar; charset=utf-8"
     body = feed.content.decode()
     assert body.startswith("BEGIN:VCALENDAR\r\n")
     assert "DTSTART;VALUE=DATE:20270115" in body
     assert "SUMMARY:Herziening: Huishouden Jansen" in body  # in the adviser's language
-    assert client.get(reverse("relationships:calendar", kwargs={"token": token + "x"})).status_code == 404
+    assert _feed(client, token + "x").status_code == 404
+    # The address of an earlier scheme (the user id signed, nothing else) is no credential.
+    assert _feed(client, signing.dumps(adviser.pk, salt=CALENDAR_SALT)).status_code == 404
+
+
+def test_calendar_addresses_expire_and_are_revoked(login, client, firm, adviser, client_user, settings):
+    """Regression: the feed address never expired and survived "log out everywhere"."""
+    confirmed_client(firm, adviser, client_user, today=START)
+    settings.CALENDAR_FEED_DAYS = 90
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC), tick=False):
+        old = calendar_token(adviser)
+    with time_machine.travel(datetime.datetime(2026, 8, 29, 12, tzinfo=datetime.UTC), tick=False):
+        assert _feed(client, old).status_code == 200  # day 89
+    with time_machine.travel(datetime.datetime(2026, 8, 31, 12, tzinfo=datetime.UTC), tick=False):
+        assert _feed(client, old).status_code == 404  # day 91
+    shared = calendar_token(adviser)
+    assert _feed(client, shared).status_code == 200
+    browser = login(adviser)
+    assert browser.post(reverse("relationships:calendar_renew")).status_code == 302
+    assert _feed(client, shared).status_code == 404
+    renewed = browser.get(reverse("relationships:worklist")).context["calendar_url"].rsplit("/", 1)[1][:-4]
+    assert _feed(client, renewed).status_code == 200
+    assert AuditEvent.objects.filter(action="calendar.address_renewed", object_id=str(adviser.pk)).count() == 1
+    log_out_everywhere(user=adviser, by=adviser)
+    assert _feed(client, renewed).status_code == 404
+
+
+def test_a_line_break_in_a_name_cannot_add_an_event(client, firm, adviser, client_user):
+    """Regression: a CR/LF in a client's name injected events (with a phishing URL) into the feed."""
+    household_client = confirmed_client(firm, adviser, client_user, today=START)
+    injected = "Jansen\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Bel ons\r\nURL:https://phish.example/"
+    type(household_client).objects.filter(pk=household_client.pk).update(name=injected)
+    body = _feed(client, calendar_token(adviser)).content.decode()
+    lines = body.split("\r\n")
+    assert lines.count("BEGIN:VEVENT") == 1
+    assert not any(line.startswith(("URL:", "SUMMARY:Bel ons")) for line in lines)
+    (event,) = Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Herziening: " + injected.replace("\r\n", "\n")  # the text, as text
 
 
 def test_review_outcome_through_the_page_and_the_api(login, client, bearer, firm, adviser, client_user):
