@@ -1,6 +1,8 @@
 """The REST API at /api/v1/: one NinjaAPI, a router per app, errors mapped to JSON once here."""
 
-from django.core.exceptions import PermissionDenied
+import re
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
@@ -25,33 +27,47 @@ from klantbelang.prospects.api import router as prospects_router
 from klantbelang.quality.api import router as quality_router
 from klantbelang.relationships.api import router as relationships_router
 
+# Deeper JSON than this is no request of ours (the deepest, a profile change set, has five levels).
+MAX_DEPTH = 20
+# A lone UTF-16 surrogate ("\ud800" in JSON) is no character: it cannot be written as UTF-8, so it
+# would break every later read of what stored it (the audit log's exports included).
+SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 class Parser(NinjaParser):
-    """JSON and query strings as ninja reads them, refusing the NUL character: PostgreSQL cannot
-    store it in text, so it would otherwise end as a database error instead of a clear 400."""
+    """JSON and query strings as ninja reads them, refusing what no field can hold: the NUL
+    character (PostgreSQL cannot store it in text), lone surrogates and JSON nested deeper than
+    ``MAX_DEPTH``. A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 (``too_large`` below)."""
 
     def parse_body(self, request):
-        data = super().parse_body(request)
-        _refuse_nul(data)
+        try:
+            data = super().parse_body(request)
+        except RecursionError:
+            raise HttpError(400, _("The JSON is nested too deeply.")) from None
+        _refuse_unstorable(data)
         return data
 
     def parse_querydict(self, data, list_fields, request):
         parsed = super().parse_querydict(data, list_fields, request)
-        _refuse_nul(parsed)
+        _refuse_unstorable(parsed)
         return parsed
 
 
-def _refuse_nul(value) -> None:
+def _refuse_unstorable(value, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise HttpError(400, _("The JSON is nested too deeply."))
     if isinstance(value, str):
         if "\x00" in value:
             raise HttpError(400, _("Text may not contain the NUL character."))
+        if SURROGATE.search(value):
+            raise HttpError(400, _("Text may not contain a lone surrogate (an incomplete character)."))
     elif isinstance(value, dict):
         for key, item in value.items():
-            _refuse_nul(key)
-            _refuse_nul(item)
+            _refuse_unstorable(key, depth + 1)
+            _refuse_unstorable(item, depth + 1)
     elif isinstance(value, list):
         for item in value:
-            _refuse_nul(item)
+            _refuse_unstorable(item, depth + 1)
 
 
 api = NinjaAPI(
@@ -94,6 +110,11 @@ def database_gone(request, exc):
     response = _error(request, 503, "unavailable", UNAVAILABLE)
     response["Retry-After"] = "5"
     return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request, exc):
+    return _error(request, 413, "too_large", _("The request is too large."))
 
 
 @api.exception_handler(Http404)

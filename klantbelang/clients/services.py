@@ -18,6 +18,7 @@ from .completeness import DOMAINS, contradictions, missing_for
 from .models import Client, ClientNumber, NeedsProfile, Person, ProfileConfirmation, domain_mask
 from .permissions import can_create_client, can_edit_profile, can_invite_client, can_replan
 from .profile_data import derive, empty_profile, flatten, merge
+from .profile_schema import problems
 from .queries import planned_needs, planned_needs_of_book
 
 PERSON_FIELDS = ["role", "first_name", "last_name", "date_of_birth", "email", "phone", "relationship_status",
@@ -139,6 +140,15 @@ def _new_version(*, client: Client, data: dict, by, source: str, previous: Needs
     return profile
 
 
+def checked(document: dict, *, prefix: str = "changes") -> dict:
+    """``document`` when it fits the profile's typed shape (profile_schema); otherwise a
+    ValidationError with a message per field path (``changes.knowledge``), and nothing is stored."""
+    found = problems(document)
+    if found:
+        raise ValidationError({f"{prefix}.{path}" if path else prefix: message for path, message in found.items()})
+    return document
+
+
 @transaction.atomic
 def save_profile(*, client: Client, by, changes: dict, source: str, based_on_version: int | None = None,
                  answered_section: str | None = None, today: datetime.date | None = None) -> NeedsProfile:
@@ -154,8 +164,11 @@ def save_profile(*, client: Client, by, changes: dict, source: str, based_on_ver
     if based_on_version is not None and current is not None and current.version != based_on_version:
         raise Conflict(_("%(who)s saved version %(version)s while you were editing; reload to see the changes.")
                        % {"who": current.created_by or _("someone"), "version": current.version})
-    created = _new_version(client=client, data=merge(current.data if current else empty_profile(), changes),
-                           by=by, source=source, previous=current, today=today, answered_section=answered_section)
+    if not isinstance(changes, dict):
+        raise ValidationError({"changes": _("The changes must be a group of fields.")})
+    data = checked(merge(current.data if current else empty_profile(), changes))
+    created = _new_version(client=client, data=data, by=by, source=source, previous=current, today=today,
+                           answered_section=answered_section)
     return created or current
 
 
@@ -237,8 +250,9 @@ def import_profile(*, client: Client, data: dict, today: datetime.date | None = 
     version with provenance "import". System work: the caller has done its own authorisation."""
     locked = Client.objects.select_for_update().get(pk=client.pk)
     current = locked.current_profile
-    return _new_version(client=locked, data=merge(current.data if current else empty_profile(), data), by=None,
-                        source=NeedsProfile.Source.IMPORT, previous=current, today=today)
+    document = checked(merge(current.data if current else empty_profile(), data), prefix="profile")
+    return _new_version(client=locked, data=document, by=None, source=NeedsProfile.Source.IMPORT, previous=current,
+                        today=today)
 
 
 def _need_key(needs: list[dict]) -> list[tuple]:

@@ -186,3 +186,49 @@ def test_api_create_client(client, bearer, firm, adviser):
                       content_type="application/json", headers=bearer(adviser))
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "persons"
+
+
+WRONG_SHAPES = [
+    ({"knowledge": 5}, "changes.knowledge"),
+    ({"knowledge": {"levels": {"investment": "expert"}}}, "changes.knowledge.levels.investment"),
+    ({"assets": 5}, "changes.assets"),
+    ({"assets": {"savings": "veel"}}, "changes.assets.savings"),
+    ({"assets": {"savings": -5}}, "changes.assets.savings"),
+    ({"monthly_commitments": True}, "changes.monthly_commitments"),
+    ({"income": {"person": "client"}}, "changes.income"),
+    ({"income": [5]}, "changes.income.0"),
+    ({"income": [{"person": "buurman", "source": "employment", "gross_yearly": 1}]}, "changes.income.0.person"),
+    ({"risk": {"answers": {"goal": 9}}}, "changes.risk.answers.goal"),
+    ({"risk": "high"}, "changes.risk"),
+    ({"life_events": [{"type": "child", "date": "14-03-2026"}]}, "changes.life_events.0.date"),
+    ({"mortgage_parts": [{"amount": 1, "fixed_until": 2030}]}, "changes.mortgage_parts.0.fixed_until"),
+    ({"existing_products": [{"category": "spaceship"}]}, "changes.existing_products.0.category"),
+    ({"person_details": {"kind": {"work_years": 3}}}, "changes.person_details.kind"),
+    ({"sustainability": {"taxonomy_min_pct": 150}}, "changes.sustainability.taxonomy_min_pct"),
+    ({"shoe_size": 43}, "changes.shoe_size"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field"), WRONG_SHAPES, ids=[field for _changes, field in WRONG_SHAPES])
+def test_a_wrong_shape_is_a_field_error_and_stores_nothing(client, bearer, firm, adviser, client_user, changes,
+                                                           field):
+    """Regression: change sets were stored unvalidated; 18 of 32 wrong shapes were a 500 at once, and
+    ``{"knowledge": 5}`` from the portal client was stored and broke the profile, the match and the
+    page to repair it."""
+    household_client = household(firm, adviser)
+    Client.objects.filter(pk=household_client.pk).update(portal_user=client_user)
+    audit = AuditEvent.objects.count()
+    for user in (adviser, client_user):
+        answer = client.post(f"/api/v1/clients/{household_client.pk}/profiles", data={"changes": changes},
+                             content_type="application/json", headers=bearer(user))
+        assert answer.status_code == 422
+        assert [error["field"] for error in answer.json()["errors"]] == [field]
+    assert household_client.profiles.count() == 1
+    assert AuditEvent.objects.count() == audit + 2  # the two tokens issued, nothing else
+
+
+def test_the_field_errors_speak_the_readers_language(client, bearer, firm, adviser):
+    household_client = household(firm, adviser)
+    answer = client.post(f"/api/v1/clients/{household_client.pk}/profiles", data={"changes": {"knowledge": 5}},
+                         content_type="application/json", headers={**bearer(adviser), "Accept-Language": "nl"})
+    assert answer.json()["errors"] == [{"field": "changes.knowledge", "message": "Dit moet een groep velden zijn."}]

@@ -78,3 +78,32 @@ def test_the_nul_character_is_a_clear_400(client, firm, adviser):
     searched = client.get("/api/v1/clients?q=a%00b", headers={"Authorization": f"Bearer {raw}"})
     assert searched.status_code == 400
     assert searched.json()["message"] == "Tekst mag het NUL-teken niet bevatten."
+
+
+@pytest.mark.django_db
+def test_a_lone_surrogate_deep_nesting_and_a_huge_body_are_clear_client_errors(client, firm, adviser, settings):
+    """Regression: a lone surrogate reached the immutable audit log on SQLite and broke /audit/ and
+    the exports for good; deeply nested JSON and a body over the upload limit were 500s."""
+    from klantbelang.accounts.services import issue_api_token
+    from klantbelang.clients.tests.factories import household
+    from klantbelang.core.models import AuditEvent
+
+    household_client = household(firm, adviser)
+    _row, raw = issue_api_token(user=adviser, name="t")
+    headers, audit = {"Authorization": f"Bearer {raw}"}, AuditEvent.objects.count()
+    url = f"/api/v1/clients/{household_client.pk}/profiles"
+    lone = client.post(url, '{"changes": {"own_words": "a\\ud800b"}}', content_type="application/json",
+                       headers=headers)
+    assert (lone.status_code, lone.json()["code"]) == (400, "bad_request")
+    nested = client.post(url, '{"changes": ' + "[" * 5000 + "]" * 5000 + "}", content_type="application/json",
+                         headers=headers)
+    assert nested.status_code == 400
+    deep = client.post(url, '{"changes": {"own_words": ' + '{"a": ' * 30 + "1" + "}" * 30 + "}}",
+                       content_type="application/json", headers=headers)
+    assert deep.status_code == 400
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    big = client.post(url, '{"changes": {"own_words": "' + "x" * 2000 + '"}}', content_type="application/json",
+                      headers=headers)
+    assert (big.status_code, big.json()["code"]) == (413, "too_large")
+    assert household_client.profiles.count() == 1
+    assert AuditEvent.objects.count() == audit
