@@ -307,6 +307,11 @@ class ReportResponse(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [
+            # Two "accept" clicks at once (two tabs, a double submit) store one acceptance.
+            models.UniqueConstraint(fields=["version"], condition=Q(kind="accepted"),
+                                    name="reportresponse_one_acceptance"),
+        ]
 
     def __str__(self):
         return f"{self.version}: {self.kind}"

@@ -6,7 +6,7 @@ import secrets
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -330,9 +330,14 @@ def respond_to_report(*, version: AdviceVersion, by, kind: str, text: str = "") 
         raise PermissionDenied
     if kind == ReportResponse.Kind.QUESTION and not text.strip():
         raise ValidationError({"text": _("Write your question.")})
+    accepted = InvalidTransition(_("You have already accepted this advice."))
     if kind == ReportResponse.Kind.ACCEPTED and version.responses.filter(kind=kind).exists():
-        raise InvalidTransition(_("You have already accepted this advice."))
-    response = ReportResponse.objects.create(version=version, by=by, kind=kind, text=text[:5000])
+        raise accepted
+    try:
+        with transaction.atomic():
+            response = ReportResponse.objects.create(version=version, by=by, kind=kind, text=text[:5000])
+    except IntegrityError:  # a simultaneous acceptance got there first (reportresponse_one_acceptance)
+        raise accepted from None
     record_audit(actor=by, action=f"report.{kind}", obj=version.case, firm=version.case.firm,
                  changes={"version": {"before": None, "after": version.number}})
     return response

@@ -202,8 +202,9 @@ def create_report(*, firm, by, provider, start: datetime.date, end: datetime.dat
         raise ValidationError({"end": _("The end of the period lies after its start.")})
     if not reporting_period(start, end):
         raise ValidationError({"start": _("A report covers a whole calendar quarter or a whole calendar year.")})
-    # Locks the provider's reports so two managers cannot both make an overlapping one.
-    list(DistributorReport.objects.select_for_update().filter(firm=firm, provider=provider).values_list("pk"))
+    # Locks the provider, so two managers cannot both make an overlapping report (locking its reports
+    # would lock nothing before the first); on PostgreSQL an exclusion constraint backs it up.
+    type(provider).objects.select_for_update().filter(pk=provider.pk).first()
     overlapping = DistributorReport.objects.filter(firm=firm, provider=provider, start__lte=end, end__gte=start)
     if overlapping.exists():
         raise ValidationError({"start": _("A report to this provider already covers part of this period; "

@@ -128,3 +128,89 @@ def test_four_simultaneous_creates_get_four_numbers(transactional_db, firm, advi
     assert errors == []
     assert sorted(Client.objects.filter(firm=firm).values_list("reference", flat=True)) == [
         "K000001", "K000002", "K000003", "K000004"]
+
+
+def _at_once(*calls):
+    """Run ``calls`` at the same moment, each on its own connection; what each raised (or None)."""
+    start, outcome = threading.Barrier(len(calls)), {}
+
+    def run(index, call):
+        try:
+            start.wait(10)
+            call()
+            outcome[index] = None
+        except Exception as error:
+            outcome[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return [outcome.get(index) for index in range(len(calls))]
+
+
+def test_two_overlapping_distributor_reports_at_once_store_one(transactional_db, firm, manager):
+    """Regression: two overlapping reports created at the same moment were both stored (the rule
+    exists so a manufacturer cannot subtract one from the other)."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+
+    from klantbelang.governance import services
+    from klantbelang.governance.models import DistributorReport
+    from klantbelang.products.tests.factories import ProviderFactory
+
+    provider = ProviderFactory(firm=firm, name="Tegelijk")
+    outcomes = _at_once(
+        *(
+            lambda start=start, end=end: services.create_report(
+                firm=firm, by=manager, provider=provider, start=start, end=end
+            )
+            for start, end in (
+                (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
+                (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),
+            )
+        )
+    )
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["NoneType", "ValidationError"]
+    assert DistributorReport.objects.filter(provider=provider).count() == 1
+    kept = DistributorReport.objects.get(provider=provider)
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database itself refuses an overlap
+        DistributorReport.objects.create(firm=firm, provider=provider, start=kept.start, end=kept.end, data={})
+    assert isinstance(next(outcome for outcome in outcomes if outcome is not None), ValidationError)
+
+
+def test_two_acceptances_at_once_store_one(transactional_db, firm, adviser, client_user):
+    """Regression: a double "accept" stored two acceptances."""
+    from klantbelang.advice import services
+    from klantbelang.advice.models import AdviceCase, AdviceVersion, ReportResponse
+    from klantbelang.clients.models import Client
+    from klantbelang.clients.tests.factories import household
+
+    household_client = household(firm, adviser)
+    Client.objects.filter(pk=household_client.pk).update(portal_user=client_user)
+    case = AdviceCase.objects.create(
+        firm=firm,
+        client=household_client,
+        title="Advies",
+        reason="other",
+        domains=["life"],
+        profile=household_client.current_profile,
+        status="released",
+        lead=adviser,
+    )
+    version = AdviceVersion.objects.create(case=case, number=1, snapshot={}, released_by=adviser)
+    outcomes = _at_once(
+        *(
+            lambda: services.respond_to_report(
+                version=AdviceVersion.objects.get(pk=version.pk), by=client_user, kind="accepted"
+            )
+            for _ in range(4)
+        )
+    )
+    assert sum(outcome is None for outcome in outcomes) == 1
+    assert ReportResponse.objects.filter(version=version, kind="accepted").count() == 1
