@@ -40,8 +40,10 @@ if DEBUG:
 else:
     SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
-    if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set (at least 50 characters) when DEBUG is off")
+    # As Django's own deploy check judges a key: long, varied, and not a generated development key.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DEBUG is off: at least 50 characters, "
+                                   "random, at least 5 of them different")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DEBUG is off")
 
@@ -215,6 +217,11 @@ AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a reverse proxy every request comes from the proxy's address; the client's own address is
+# taken from X-Forwarded-For only when the request comes from one of these (addresses or networks,
+# comma-separated), so nobody can pick an address of their choosing by sending the header.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "klantbelang.accounts.auth.client_address"
 # The sign-in form and the token API both pass the e-mail address as "username" to authenticate();
 # axes files it under this key (its default would be the user model's "email").
 AXES_USERNAME_FORM_FIELD = "username"

@@ -1,5 +1,9 @@
-"""How the REST API knows who is calling: a bearer token, or the web session (with CSRF)."""
+"""How the REST API knows who is calling: a bearer token, or the web session (with CSRF); and how
+sign-in throttling knows where an attempt comes from."""
 
+import ipaddress
+
+from django.conf import settings
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
@@ -34,6 +38,28 @@ class SessionAuth(NinjaSessionAuth):
         if two_factor.session_refused(user):
             return None
         return user
+
+
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES)
+
+
+def client_address(request) -> str:
+    """The address a request comes from (django-axes counts sign-in failures per account and
+    address): the connection's own, or, when that is a trusted proxy (``TRUSTED_PROXIES``), the
+    nearest address in X-Forwarded-For that is not a trusted proxy itself."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not _trusted(remote):
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    for address in reversed(forwarded):
+        if not _trusted(address):
+            return address
+    return remote
 
 
 def throttled_username(request, credentials) -> str:

@@ -59,6 +59,35 @@ def test_five_failures_lock_the_address_and_email_out(firm):
     assert not ApiToken.objects.exists()
 
 
+def test_behind_a_trusted_proxy_a_lock_out_is_the_attackers_alone(firm, settings):
+    """Regression: behind the TLS proxy every attempt came from the proxy's address, so five wrong
+    passwords from anyone locked the account for everyone for fifteen minutes."""
+    settings.TRUSTED_PROXIES = ["10.9.0.0/24"]
+    member(firm, "adviser", email="a@test.nl")
+
+    def via_proxy(client_address, password):
+        return Client().post(reverse("accounts:login"), {"username": "a@test.nl", "password": password},
+                             REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR=f"{client_address}, 10.9.0.7")
+
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        via_proxy("203.0.113.5", "wrong")
+    assert via_proxy("203.0.113.5", PASSWORD).status_code == 429  # the attacker's address is locked out
+    assert via_proxy("198.51.100.7", PASSWORD).status_code == 302  # the owner, elsewhere, is not
+
+
+def test_a_forwarded_address_from_outside_the_proxies_is_ignored(firm, settings):
+    """Nobody picks their own address by sending X-Forwarded-For: from an untrusted connection the
+    header counts for nothing, so changing it does not escape a lock-out."""
+    settings.TRUSTED_PROXIES = ["10.9.0.0/24"]
+    member(firm, "adviser", email="a@test.nl")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(reverse("accounts:login"), {"username": "a@test.nl", "password": "wrong"},
+                      REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}")
+    escaped = Client().post(reverse("accounts:login"), {"username": "a@test.nl", "password": PASSWORD},
+                            REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="192.0.2.99")
+    assert escaped.status_code == 429
+
+
 # Sessions and tokens -----------------------------------------------------------------------------
 
 def test_log_out_everywhere_ends_every_session_and_token(firm):

@@ -40,6 +40,14 @@ def test_a_short_secret_key_is_refused():
     assert "at least 50 characters" in result.stderr
 
 
+@pytest.mark.parametrize("key", ["a" * 50, "abab" * 20, "django-insecure-" + "p9Xq!2vL#7mN@4rT$8sW%1yZ^6bC&3dF*5gH"])
+def test_a_key_anyone_could_guess_is_refused(key):
+    """Regression: a 50-character key of one repeated letter passed the start-up check."""
+    result = _run("check", env={**PRODUCTION, "DJANGO_SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "at least 5 of them different" in result.stderr
+
+
 def test_check_deploy_is_clean_with_production_settings():
     result = _run("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
