@@ -8,13 +8,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Body, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from klantbelang.accounts.models import Team, User
 from klantbelang.core.access import access
 from klantbelang.core.errors import DomainError
 from klantbelang.core.jobs import start_job
+from klantbelang.core.pagination import Page
 from klantbelang.core.roles import Role
 from klantbelang.planning import DEFAULT_PARAMETER_SET, HouseholdInvalid, available_parameter_sets, plan
 
@@ -134,7 +135,7 @@ def _clients(user):
 
 
 @router.get("/clients", response=list[ClientOut], summary="Clients (households) you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_clients(request, filters: Query[ClientQuery]):
     data = {name: value for name, value in filters.dict().items() if value is not None}
     client_filter = ClientFilter(data=data, queryset=_clients(request.auth), user=request.auth)

@@ -2,12 +2,13 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from .access import access
 from .filters import AuditEventFilter
 from .jobs import checked, retry_job
 from .models import AuditEvent, BackgroundJob
+from .pagination import Page
 from .permissions import can_view_audit
 
 router = Router(tags=["core"])
@@ -65,13 +66,13 @@ def retry(request, job_id: int):
 
 
 @router.get("/jobs", response=list[JobOut], summary="My background jobs (all of the firm's for managers)")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_jobs(request):
     return BackgroundJob.objects.visible_to(request.auth)
 
 
 @router.get("/audit-events", response=list[AuditEventOut], summary="The firm's audit trail (managers, admins)")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_audit_events(request, filters: Query[AuditQuery]):
     if not can_view_audit(user=request.auth):
         raise PermissionDenied

@@ -5,11 +5,12 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from klantbelang.core.access import access
 from klantbelang.core.jobs import start_job
+from klantbelang.core.pagination import Page
 from klantbelang.products.models import Product
 
 from . import services
@@ -95,7 +96,7 @@ def _staff(request):
 
 
 @router.get("/signals", response=list[ProductSignalOut], summary="Product signals of the firm")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_signals(request, filters: Query[SignalFilters]):
     _staff(request)
     signals = Signal.objects.visible_to(request.auth).select_related("product", "provider")

@@ -4,10 +4,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from klantbelang.core.access import access
 from klantbelang.core.errors import DomainError
+from klantbelang.core.pagination import Page
 
 from . import services
 from .filters import ProductFilter
@@ -77,7 +78,7 @@ def _shelf(user):
 
 
 @router.get("/products", response=list[ProductOut], summary="The firm's product shelf (filterable)")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_products(request, filters: Query[ProductQuery]):
     data = {name: value for name, value in filters.dict().items() if value is not None}
     product_filter = ProductFilter(data=data, queryset=_shelf(request.auth), user=request.auth)

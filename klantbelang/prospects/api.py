@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from klantbelang.accounts.models import User
 from klantbelang.core.access import access
 from klantbelang.core.dates import years_later
 from klantbelang.core.jobs import start_job
+from klantbelang.core.pagination import Page
 
 from . import scoring, services
 from .models import Campaign, LostReason, Prospect, ServiceScope, Source, Stage
@@ -283,7 +284,7 @@ def _needs(needs: list[str]) -> list[str]:
 
 
 @router.get("/prospects", response=list[ProspectOut], summary="Prospects of the firm")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_prospects(request, filters: Query[ProspectFilters]):
     _pipeline(request)
     prospects = Prospect.objects.visible_to(request.auth).select_related("stage").order_by("-created_at", "pk")

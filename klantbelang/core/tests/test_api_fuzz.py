@@ -107,3 +107,24 @@ def test_a_lone_surrogate_deep_nesting_and_a_huge_body_are_clear_client_errors(c
     assert (big.status_code, big.json()["code"]) == (413, "too_large")
     assert household_client.profiles.count() == 1
     assert AuditEvent.objects.count() == audit
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["limit=100000", "limit=0", "offset=-1", "offset=99999999999999999999999"])
+def test_pages_are_bounded(client, firm, manager, query):
+    """Regression: a huge limit or offset was a 500, and limit=100000 returned the whole audit trail."""
+    from klantbelang.accounts.services import issue_api_token
+
+    _row, raw = issue_api_token(user=manager, name="t")
+    answer = client.get(f"/api/v1/audit-events?{query}", headers={"Authorization": f"Bearer {raw}"})
+    assert answer.status_code == 422
+    assert [error["field"] for error in answer.json()["errors"]] == [query.split("=")[0]]
+
+
+@pytest.mark.django_db
+def test_the_largest_page_is_served(client, firm, manager):
+    from klantbelang.accounts.services import issue_api_token
+
+    _row, raw = issue_api_token(user=manager, name="t")
+    answer = client.get("/api/v1/audit-events?limit=500&offset=10000000", headers={"Authorization": f"Bearer {raw}"})
+    assert (answer.status_code, answer.json()["items"]) == (200, [])
