@@ -21,9 +21,23 @@ from .audit import record_audit
 from .models import BackgroundJob, Firm
 from .roles import Role
 
+# Work over the firm's whole book: one of each kind per firm is queued or running at a time, so that
+# one person cannot fill the workers' queue with them.
+ONE_AT_A_TIME = {"quality_refresh", "prospect_score_training", "prospect_rescore", "book_review", "replan"}
+
 
 @transaction.atomic
 def start_job(*, firm: Firm, by, kind: str, title: str, task, **task_kwargs) -> BackgroundJob:
+    """A new job, enqueued after commit. For a kind in ``ONE_AT_A_TIME`` that already has a job
+    queued or running for the firm (and not silent: ``mark_interrupted``), that job is returned
+    instead (its page shows its progress); the firm's row is locked while looking, so two
+    simultaneous starts make one job."""
+    if kind in ONE_AT_A_TIME:
+        Firm.objects.select_for_update().filter(pk=firm.pk).first()
+        mark_interrupted(BackgroundJob.objects.filter(firm=firm, kind=kind))  # a dead worker holds no place
+        running = BackgroundJob.objects.unfinished().filter(firm=firm, kind=kind).order_by("created_at").first()
+        if running is not None:
+            return running
     job = BackgroundJob.objects.create(firm=firm, created_by=by, kind=kind, title=title[:200],
                                        task_path=f"{task.func.__module__}.{task.func.__name__}",
                                        task_kwargs=task_kwargs)

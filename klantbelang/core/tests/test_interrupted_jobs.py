@@ -40,6 +40,11 @@ def _review_job(firm, manager):
                      firm_id=firm.pk, user_id=manager.pk)
 
 
+def _second_row(firm, manager):
+    """Another book-review job row of the firm (start_job would hand back the unfinished first)."""
+    return BackgroundJob.objects.create(firm=firm, created_by=manager, kind="book_review", title="Boekcontrole")
+
+
 def _results(firm):
     from klantbelang.governance.models import BookReview, Finding, Signal
     from klantbelang.relationships.models import PeriodicReview
@@ -55,7 +60,7 @@ def test_a_silent_running_job_is_marked_interrupted(firm, manager):
     now = timezone.now()
     stale = now - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES + 1)
     BackgroundJob.objects.filter(pk=job.pk).update(status="running", started_at=stale, heartbeat_at=stale)
-    fresh = _review_job(firm, manager)
+    fresh = _second_row(firm, manager)
     BackgroundJob.objects.filter(pk=fresh.pk).update(status="running", started_at=now, heartbeat_at=now)
     assert mark_interrupted(now=now) == 1
     job.refresh_from_db()
@@ -152,10 +157,22 @@ def test_a_killed_worker_leaves_nothing_and_the_job_runs_again(transactional_db,
 @pytest.mark.django_db
 def test_the_job_page_shows_a_silent_job_as_interrupted(login, firm, manager):
     stale = timezone.now() - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES + 1)
-    silent, busy = _review_job(firm, manager), _review_job(firm, manager)
+    silent, busy = _review_job(firm, manager), _second_row(firm, manager)
     BackgroundJob.objects.filter(pk=silent.pk).update(status="running", started_at=stale, heartbeat_at=stale)
     BackgroundJob.objects.filter(pk=busy.pk).update(status="running", started_at=stale, heartbeat_at=timezone.now())
     browser = login(manager)
     assert browser.get(reverse("core:job_detail", args=[silent.pk])).context["job"].status == "failed"
     assert browser.get(reverse("core:job_detail", args=[busy.pk])).context["job"].status == "running"
     assert BackgroundJob.objects.get(pk=busy.pk).status == "running"
+
+
+@pytest.mark.django_db
+def test_a_silent_job_does_not_block_the_next_start(firm, manager):
+    """One book review at a time per firm, but a job whose worker died does not hold the place."""
+    job = _review_job(firm, manager)
+    assert _review_job(firm, manager) == job  # queued: the same job
+    stale = timezone.now() - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES + 1)
+    BackgroundJob.objects.filter(pk=job.pk).update(status="running", started_at=stale, heartbeat_at=stale)
+    again = _review_job(firm, manager)
+    assert again != job
+    assert BackgroundJob.objects.get(pk=job.pk).status == "failed"

@@ -122,3 +122,27 @@ def test_failed_job_records_the_error(firm, manager):
     assert (job.status, job.done, job.total, job.message) == ("failed", 4, 10, "row 3 is broken")
     assert job.finished_at is not None
     assert AuditEvent.objects.count() == 0
+
+
+def test_one_heavy_job_per_firm_and_kind_at_a_time(login, client, bearer, firm, other_firm, manager,
+                                                   django_capture_on_commit_callbacks):
+    """Regression: heavy jobs (score training, book review) could be queued without limit by one
+    user. A second start while one is queued or running shows the one there is; another firm, or a
+    start after it finished, makes a new one."""
+    from klantbelang.accounts.tests.factories import member
+
+    browser = login(manager)
+    with django_capture_on_commit_callbacks(execute=False):  # the worker has not picked them up yet
+        first = browser.post(reverse("quality:refresh"))
+        second = browser.post(reverse("quality:refresh"))
+        third = client.post("/api/v1/quality/refresh", headers=bearer(manager))
+        elsewhere = client.post("/api/v1/quality/refresh", headers=bearer(member(other_firm, "manager")))
+    job = BackgroundJob.objects.get(firm=firm, kind="quality_refresh")
+    assert first["Location"] == second["Location"] == reverse("core:job_detail", args=[job.pk])
+    assert third.json()["job_id"] == job.pk
+    assert BackgroundJob.objects.filter(firm=other_firm, kind="quality_refresh").count() == 1
+    assert elsewhere.status_code == 202
+    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.SUCCEEDED)
+    with django_capture_on_commit_callbacks(execute=False):
+        browser.post(reverse("quality:refresh"))
+    assert BackgroundJob.objects.filter(firm=firm, kind="quality_refresh").count() == 2
