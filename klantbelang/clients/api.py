@@ -95,7 +95,8 @@ class ProfileOut(Schema):
     needs: list[dict]
     missing: dict
     contradictions: list[dict]
-    confirmed: bool
+    confirmed: bool = Field(description="Confirmed by the client themselves (the household's portal account)")
+    confirmed_by: list[str] = Field(description="The e-mail address of everyone who confirmed this version")
 
     @staticmethod
     def resolve_created_by(obj):
@@ -103,7 +104,11 @@ class ProfileOut(Schema):
 
     @staticmethod
     def resolve_confirmed(obj):
-        return obj.confirmations.exists()
+        return any(item.confirmed_by_id == obj.client.portal_user_id for item in obj.confirmations.all())
+
+    @staticmethod
+    def resolve_confirmed_by(obj):
+        return [item.confirmed_by.email for item in obj.confirmations.all()]
 
 
 class ProfileIn(Schema):
@@ -162,7 +167,7 @@ def get_client(request, client_id: int):
 @router.get("/clients/{int:client_id}/profiles", response=list[ProfileOut], summary="All profile versions")
 def list_profiles(request, client_id: int):
     client = access(Client, user=request.auth, pk=client_id)
-    return client.profiles.select_related("created_by").prefetch_related("confirmations")
+    return client.profiles.select_related("created_by", "client").prefetch_related("confirmations__confirmed_by")
 
 
 @router.get("/clients/{int:client_id}/profiles/{int:version}", response=ProfileOut, summary="One profile version")

@@ -169,6 +169,11 @@ class Person(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
+    # A new address staff entered for a person who had one: it counts once the person confirms it
+    # from the old address, or a second member of staff confirms it (services.save_person).
+    email_pending = models.EmailField(_("new e-mail address, not yet confirmed"), blank=True)
+    email_pending_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                         related_name="+")
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     relationship_status = models.CharField(_("relationship status"), max_length=20,
                                            choices=RelationshipStatus.choices, blank=True)

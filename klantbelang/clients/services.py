@@ -2,16 +2,20 @@
 
 import datetime
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from klantbelang.accounts.models import Membership, User
 from klantbelang.accounts.services import send_set_password_link
 from klantbelang.core.audit import diff, field_values, record_audit
-from klantbelang.core.errors import Conflict
+from klantbelang.core.errors import Conflict, InvalidTransition
 from klantbelang.core.roles import Role
 
 from .completeness import DOMAINS, contradictions, missing_for
@@ -172,11 +176,40 @@ def save_profile(*, client: Client, by, changes: dict, source: str, based_on_ver
     return created or current
 
 
+EMAIL_CHANGE_SALT = "klantbelang.clients.email_change"
+EMAIL_CHANGE_DAYS = 7
+
+
+def _staff_changes_identity(person: Person, email: str | None, by) -> bool:
+    """A member of staff replaces an address the person already has. The address is where the
+    portal invitation and every message go, so whoever changes it could otherwise become the
+    client: such a change waits for the person (from the old address) or a second member of staff."""
+    return (bool(person.email) and email is not None
+            and email.strip().lower() != person.email.lower() and person.client.portal_user_id != by.pk)
+
+
 @transaction.atomic
-def save_person(*, client: Client, by, fields: dict, person: Person | None = None) -> Person:
-    """Add or change a person of the household; the profile gets a new version with the household."""
+def save_person(*, client: Client, by, fields: dict, person: Person | None = None, base_url: str = "") -> Person:
+    """Add or change a person of the household; the profile gets a new version with the household.
+
+    A new e-mail address that staff give for a person who had one is kept as pending (the old one
+    stays in force) and a confirmation link goes to the old address: see ``confirm_email_change``."""
     if not can_edit_profile(user=by, client=client):
         raise PermissionDenied
+    fields = dict(fields)
+    if person is not None:  # as stored: a bound ModelForm has already written its values onto the instance
+        person = Person.objects.select_related("client").get(pk=person.pk, client=client)
+    if person is not None and _staff_changes_identity(person, fields.get("email"), by):
+        pending = fields.pop("email").strip()
+        if pending.lower() != person.email_pending.lower():
+            person.email_pending, person.email_pending_by = pending, by
+            Person.objects.filter(pk=person.pk).update(email_pending=pending, email_pending_by=by)
+            record_audit(actor=by, action="person.email_change_requested", obj=person, firm=client.firm,
+                         changes={"email_pending": {"before": None, "after": pending}})
+            link = base_url.rstrip("/") + reverse("clients:email_confirm", kwargs={
+                "token": signing.dumps([person.pk, pending], salt=EMAIL_CHANGE_SALT)})
+            old_address = person.email
+            transaction.on_commit(lambda: _send_email_change_link(person=person, to=old_address, link=link))
     if fields.get("is_vulnerable") and not fields.get("vulnerability_consent_at"):
         raise ValidationError({"is_vulnerable": _("Record a vulnerability only with the person's consent.")})
     others = [{"role": other.role, "date_of_birth": other.date_of_birth}
@@ -197,6 +230,52 @@ def save_person(*, client: Client, by, fields: dict, person: Person | None = Non
     locked = Client.objects.select_for_update().get(pk=client.pk)
     _new_version(client=locked, data=locked.current_profile.data, by=by,
                  source=_source_for(by, locked), previous=locked.current_profile)
+    return person
+
+
+def _send_email_change_link(*, person: Person, to: str, link: str) -> None:
+    with translation.override("nl"):
+        body = render_to_string("clients/email/confirm_email_change.txt", {
+            "person": person, "firm": person.client.firm, "link": link, "new": person.email_pending,
+            "days": EMAIL_CHANGE_DAYS})
+        send_mail(_("Confirm your new e-mail address"), body, None, [to])
+
+
+@transaction.atomic
+def confirm_email_change(*, person: Person, by=None, token: str | None = None) -> Person:
+    """Make the pending address the person's own: confirmed by a second member of staff (``by``,
+    not the one who entered it), or by the person through the link sent to the old address
+    (``token``). The household's portal account, if it used the old address, moves with it."""
+    person = Person.objects.select_for_update().select_related("client").get(pk=person.pk)
+    if token is None and (by is None or not can_edit_profile(user=by, client=person.client)
+                          or by.has_role(Role.CLIENT)):
+        raise PermissionDenied
+    if not person.email_pending:
+        raise InvalidTransition(_("There is no new e-mail address to confirm."))
+    if token is not None:
+        try:
+            person_id, pending = signing.loads(token, salt=EMAIL_CHANGE_SALT,
+                                               max_age=datetime.timedelta(days=EMAIL_CHANGE_DAYS))
+        except (signing.BadSignature, ValueError, TypeError):
+            raise InvalidTransition(_("This confirmation link is not valid (any more).")) from None
+        if person_id != person.pk or pending != person.email_pending:
+            raise InvalidTransition(_("This confirmation link is not valid (any more)."))
+        confirmed_by = "old_address"
+    else:
+        if by.pk == person.email_pending_by_id:
+            raise PermissionDenied  # four eyes: the one who entered it cannot confirm it
+        confirmed_by = by.get_username()
+    old, new = person.email, person.email_pending
+    portal = person.client.portal_user
+    if portal is not None and portal.email.lower() == old.lower():
+        if User.objects.filter(email__iexact=new).exclude(pk=portal.pk).exists():
+            raise ValidationError({"email": _("Someone with this e-mail address already has an account.")})
+        User.objects.filter(pk=portal.pk).update(email=new)
+    person.email, person.email_pending, person.email_pending_by = new, "", None
+    person.save(update_fields=["email", "email_pending", "email_pending_by"])
+    record_audit(actor=by, action="person.email_changed", obj=person, firm=person.client.firm,
+                 changes={"email": {"before": old, "after": new},
+                          "confirmed_by": {"before": None, "after": confirmed_by}})
     return person
 
 

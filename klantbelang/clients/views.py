@@ -1,6 +1,8 @@
 import datetime
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from klantbelang.core.access import access
 from klantbelang.core.domains import Domain
-from klantbelang.core.errors import Conflict
+from klantbelang.core.errors import Conflict, DomainError
 from klantbelang.core.forms import number_param
 from klantbelang.core.i18n import language_key
 from klantbelang.core.jobs import start_job
@@ -90,7 +92,8 @@ def _context(request, client):
         "contradictions": [item[f"text_{language}"] for item in profile.contradictions],
         "versions": client.profiles.select_related("created_by").only(
             "version", "source", "created_at", "changed_fields", "created_by__full_name", "client_id")[:15],
-        "confirmed": profile.confirmations.exists(),
+        "confirmations": [(confirmation.confirmed_by, confirmation.confirmed_by_id == client.portal_user_id)
+                          for confirmation in profile.confirmations.select_related("confirmed_by")],
     }
 
 
@@ -258,14 +261,57 @@ def person_edit(request, pk, person_pk=None):
         if not fields["is_vulnerable"]:
             fields["vulnerability_note"] = ""
         try:
-            services.save_person(client=client, by=request.user, fields=fields, person=person)
+            saved = services.save_person(client=client, by=request.user, fields=fields, person=person,
+                                         base_url=request.build_absolute_uri("/"))
         except ValidationError as error:
             for field, messages_ in getattr(error, "message_dict", {None: error.messages}).items():
                 form.add_error(field if field in form.fields else None, messages_)
         else:
+            if saved.email_pending and saved.email_pending_by_id == request.user.pk:
+                messages.info(request, _("The new e-mail address %(email)s counts once %(name)s confirms it from "
+                                         "the old address or a colleague confirms it.")
+                              % {"email": saved.email_pending, "name": saved.first_name})
             return redirect("clients:portal" if client.portal_user_id == request.user.pk else "clients:client_detail",
                             **({} if client.portal_user_id == request.user.pk else {"pk": client.pk}))
-    return TemplateResponse(request, "clients/person_form.html", {"client": client, "form": form, "person": person})
+    return TemplateResponse(request, "clients/person_form.html", {
+        "client": client, "form": form, "person": person,
+        "may_confirm_email": person is not None and bool(person.email_pending)
+        and person.email_pending_by_id != request.user.pk and not request.user.has_role(Role.CLIENT)})
+
+
+@require_POST
+def person_email_confirm(request, pk, person_pk):
+    """A second member of staff confirms a new e-mail address a colleague entered."""
+    client = access(Client, user=request.user, pk=pk)
+    person = get_object_or_404(Person, client=client, pk=person_pk)
+    try:
+        services.confirm_email_change(person=person, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The new e-mail address of %(name)s is confirmed.") % {"name": person})
+    return redirect("clients:client_detail", pk=client.pk)
+
+
+@login_not_required
+def email_confirm(request, token):
+    """The link sent to a person's old address: a page that asks, and a POST that confirms (a mail
+    scanner that follows the link changes nothing)."""
+    try:
+        person_id, pending = signing.loads(token, salt=services.EMAIL_CHANGE_SALT,
+                                           max_age=datetime.timedelta(days=services.EMAIL_CHANGE_DAYS))
+    except (signing.BadSignature, ValueError, TypeError):
+        raise Http404 from None
+    person = get_object_or_404(Person.objects.select_related("client__firm"), pk=person_id, email_pending=pending)
+    done = False
+    if request.method == "POST":
+        try:
+            services.confirm_email_change(person=person, token=token)
+        except DomainError:
+            raise Http404 from None
+        done = True
+    return TemplateResponse(request, "clients/email_confirm.html", {"person": person, "pending": pending,
+                                                                   "done": done})
 
 
 def compare_versions(request, pk):

@@ -13,6 +13,10 @@ URL_OBJECTS = {
     "clients:person_add": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
     "clients:person_edit": lambda firm, user: (
         person := _client(firm, user).persons.get(), {"pk": person.client_id, "person_pk": person.pk}),
+    "clients:person_email_confirm": lambda firm, user: (
+        person := _client(firm, user).persons.get(), {"pk": person.client_id, "person_pk": person.pk}),
+    # The link sent to a person's old address: its signed token is the credential (test_views_and_api).
+    "clients:email_confirm": None,
     "clients:compare_versions": lambda firm, user: (client := _client(firm, user), {"pk": client.pk}),
     # Savings below three months of fixed costs: the plan finds an emergency buffer need to match.
     "clients:need_match": lambda firm, user: (
@@ -70,6 +74,7 @@ ACCESS = {
     "clients:need_match": "manager reviewer",
     "clients:person_add": "admin manager",
     "clients:person_edit": "admin manager",
+    "clients:person_email_confirm": "admin manager",
     "clients:portal": "",
     "clients:portal_privacy": "",
     "clients:privacy": "admin manager",

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from klantbelang.clients.models import Client, domain_mask
@@ -232,3 +233,85 @@ def test_the_field_errors_speak_the_readers_language(client, bearer, firm, advis
     answer = client.post(f"/api/v1/clients/{household_client.pk}/profiles", data={"changes": {"knowledge": 5}},
                          content_type="application/json", headers={**bearer(adviser), "Accept-Language": "nl"})
     assert answer.json()["errors"] == [{"field": "changes.knowledge", "message": "Dit moet een groep velden zijn."}]
+
+
+def _household_with_email(firm, adviser):
+    return household(firm, adviser, persons=[{"role": "client", "first_name": "Jan", "last_name": "Jansen",
+                                              "email": "jan@example.nl"}])
+
+
+def _edit_email(browser, household_client, email):
+    person = household_client.persons.get()
+    return browser.post(reverse("clients:person_edit", args=[household_client.pk, person.pk]), {
+        "role": "client", "first_name": "Jan", "last_name": "Jansen", "email": email})
+
+
+def test_an_adviser_cannot_become_the_client_by_changing_the_address(login, firm, adviser, mailoutbox,
+                                                                     django_capture_on_commit_callbacks):
+    """Regression: an adviser changed a person's e-mail to their own, sent the invitation to it, set
+    the password and accepted advice as the client. Now the old address stays in force until the
+    person confirms the new one from it, or a second member of staff does."""
+    from klantbelang.clients import services
+
+    household_client = _household_with_email(firm, adviser)
+    browser = login(adviser)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _edit_email(browser, household_client, "adviseur.prive@example.org").status_code == 302
+    person = household_client.persons.get()
+    assert (person.email, person.email_pending, person.email_pending_by) == (
+        "jan@example.nl", "adviseur.prive@example.org", adviser)
+    assert [message.to for message in mailoutbox] == [["jan@example.nl"]]  # the link goes to the old address
+    services.invite_client(client=household_client, person=person, by=adviser, base_url="http://testserver")
+    assert Client.objects.get(pk=household_client.pk).portal_user.email == "jan@example.nl"
+    with pytest.raises(PermissionDenied):  # the one who entered it cannot confirm it
+        services.confirm_email_change(person=person, by=adviser)
+    assert AuditEvent.objects.filter(action="person.email_change_requested").count() == 1
+    assert not AuditEvent.objects.filter(action="person.email_changed").exists()
+
+
+def test_the_old_address_or_a_second_colleague_confirms_the_new_one(login, client, firm, adviser, manager,
+                                                                   mailoutbox, django_capture_on_commit_callbacks):
+    household_client = _household_with_email(firm, adviser)
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit_email(login(adviser), household_client, "jan.nieuw@example.nl")
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/email/confirm/" in line)
+    path = link.split("testserver", 1)[1]
+    assert client.get(path).status_code == 200  # a page that asks; a scanner following the link changes nothing
+    assert household_client.persons.get().email == "jan@example.nl"
+    assert client.post(path).status_code == 200
+    person = household_client.persons.get()
+    assert (person.email, person.email_pending) == ("jan.nieuw@example.nl", "")
+    assert AuditEvent.objects.get(action="person.email_changed").changes["confirmed_by"]["after"] == "old_address"
+    assert client.post(path).status_code == 404  # used once
+    _edit_email(login(adviser), household_client, "jan.derde@example.nl")
+    page = login(manager).get(reverse("clients:person_edit", args=[household_client.pk, person.pk]))
+    assert page.context["may_confirm_email"] is True
+    login(manager).post(reverse("clients:person_email_confirm", args=[household_client.pk, person.pk]))
+    assert household_client.persons.get().email == "jan.derde@example.nl"
+    assert AuditEvent.objects.filter(action="person.email_changed").latest("pk").changes["confirmed_by"] == {
+        "before": None, "after": manager.email}
+
+
+def test_the_client_changes_their_own_address_at_once(login, firm, adviser, client_user):
+    household_client = _household_with_email(firm, adviser)
+    Client.objects.filter(pk=household_client.pk).update(portal_user=client_user)
+    _edit_email(login(client_user), household_client, "jan.zelf@example.nl")
+    assert household_client.persons.get().email == "jan.zelf@example.nl"
+
+
+def test_confirmed_by_names_who_confirmed(login, client, bearer, firm, adviser, client_user):
+    """Regression: staff confirming a profile was shown as "confirmed by the client"."""
+    from klantbelang.clients import services
+
+    household_client = household(firm, adviser)
+    Client.objects.filter(pk=household_client.pk).update(portal_user=client_user)
+    services.confirm_profile(profile=household_client.current_profile, by=adviser)
+    page = login(adviser).get(reverse("clients:client_detail", args=[household_client.pk])).content.decode()
+    assert f"bevestigd door {adviser.full_name} namens de klant" in page
+    assert "bevestigd door de klant" not in page
+    versions = client.get(f"/api/v1/clients/{household_client.pk}/profiles", headers=bearer(adviser)).json()
+    assert (versions[0]["confirmed"], versions[0]["confirmed_by"]) == (False, [adviser.email])
+    services.confirm_profile(profile=household_client.current_profile, by=client_user)
+    versions = client.get(f"/api/v1/clients/{household_client.pk}/profiles", headers=bearer(adviser)).json()
+    assert (versions[0]["confirmed"], sorted(versions[0]["confirmed_by"])) == (
+        True, sorted([adviser.email, client_user.email]))

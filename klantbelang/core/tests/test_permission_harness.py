@@ -22,7 +22,7 @@ from klantbelang.core.models import AuditEvent
 from klantbelang.core.roles import Role
 
 PUBLIC_PAGES = {"accounts:login", "accounts:password_set", "accounts:switch_language", "accounts:logout",
-                "relationships:calendar", "core:health"}
+                "relationships:calendar", "core:health", "clients:email_confirm"}
 PUBLIC_API = {("POST", "/api/v1/auth/token")}
 
 
