@@ -18,7 +18,7 @@ from klantbelang.advice.api import router as advice_router
 from klantbelang.clients.api import router as clients_router
 from klantbelang.core.api import router as core_router
 from klantbelang.core.errors import DomainError
-from klantbelang.core.views import UNAVAILABLE
+from klantbelang.core.views import UNAVAILABLE, database_unreachable
 from klantbelang.governance.api import router as governance_router
 from klantbelang.governance.dialogue_api import router as dialogue_router
 from klantbelang.matching.api import router as matching_router
@@ -106,7 +106,10 @@ def domain_error(request, exc: DomainError):
 @api.exception_handler(OperationalError)
 @api.exception_handler(InterfaceError)
 def database_gone(request, exc):
-    """The database went away mid-request (restart, fail-over): retry shortly; nothing was saved."""
+    """The database went away mid-request (restart, fail-over): retry shortly; nothing was saved.
+    Another database error (too many SQL variables, say) is the server error it is, logged."""
+    if not database_unreachable(exc):
+        raise exc
     response = _error(request, 503, "unavailable", UNAVAILABLE)
     response["Retry-After"] = "5"
     return response

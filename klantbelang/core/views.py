@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -20,7 +20,13 @@ from .permissions import can_view_audit
 from .tasks import export_audit_events
 
 AUDIT_PAGE_SIZE = 50
-DATABASE_GONE = (OperationalError, InterfaceError)
+# What the drivers say when the database itself cannot be used (psycopg and SQLite's own words). Any
+# other OperationalError — "too many SQL variables", a statement cancelled — is a fault of the work,
+# reported as the server error it is, not as an outage to retry.
+OUTAGE_WORDS = ("server closed the connection", "connection refused", "could not connect", "terminating connection",
+                "connection is closed", "connection already closed", "connection is lost",
+                "no connection to the server", "ssl connection has been closed", "consuming input failed",
+                "unable to open database", "disk i/o error", "database is locked")
 # Both languages: when the database is gone there is no user, so no language preference either.
 UNAVAILABLE = ("De database is even niet bereikbaar; er is niets opgeslagen. / "
                "The database cannot be reached; nothing was saved.")
@@ -32,7 +38,7 @@ def server_error(request):
     retry: the request's transaction was rolled back, so nothing was half saved, and the next
     request reconnects (health-checked connections). Anything else is the plain 500 page. Neither
     touches the database, the session or the user; the API answers in its JSON error format."""
-    unavailable = isinstance(sys.exc_info()[1], DATABASE_GONE)
+    unavailable = database_unreachable(sys.exc_info()[1])
     status = 503 if unavailable else 500
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": "unavailable" if unavailable else "server_error",
@@ -42,6 +48,18 @@ def server_error(request):
     if unavailable:
         response["Retry-After"] = "5"
     return response
+
+
+def database_unreachable(error) -> bool:
+    """Whether ``error`` means the database is gone (a 503 to retry) rather than a fault (a 500)."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    raw = connection.connection
+    if raw is not None and (getattr(raw, "broken", False) is True or getattr(raw, "closed", False) is True):
+        return True
+    return any(words in str(error).lower() for words in OUTAGE_WORDS)
 
 
 @login_not_required

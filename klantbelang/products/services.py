@@ -101,11 +101,25 @@ def _check(products: list[ParsedProduct]) -> list[ImportProblem]:
     return problems
 
 
+# Codes per query: SQLite allows 32,766 variables in one statement, PostgreSQL 65,535.
+CODES_PER_QUERY = 5000
+
+
+def _existing(firm: Firm, codes: list[str], *, lock: bool = False) -> dict[str, Product]:
+    """The firm's products with these codes, read in chunks (a whole file's codes in one IN list
+    would be more variables than the database takes)."""
+    found = {}
+    for start in range(0, len(codes), CODES_PER_QUERY):
+        products = Product.objects.filter(firm=firm, code__in=codes[start:start + CODES_PER_QUERY])
+        if lock:
+            products = products.select_for_update()
+        found.update({product.code: product for product in products.select_related("provider")})
+    return found
+
+
 def plan_import(*, firm: Firm, products: list[ParsedProduct]) -> ImportSummary:
     """What an import would do: which codes are new, changed or unchanged. Writes nothing."""
-    codes = [item.code for item in products]
-    existing = {product.code: product
-                for product in Product.objects.filter(firm=firm, code__in=codes).select_related("provider")}
+    existing = _existing(firm, [item.code for item in products])
     summary = ImportSummary()
     for item in products:
         current = existing.get(item.code)
@@ -137,9 +151,7 @@ def import_products(*, firm: Firm, products: list[ParsedProduct], by, source: st
         if item.provider_name not in providers:
             providers[item.provider_name] = Provider.objects.create(firm=firm, name=item.provider_name,
                                                                     kind=item.provider_type)
-    existing = {product.code: product for product in
-                Product.objects.select_for_update().filter(firm=firm, code__in=[item.code for item in products])
-                .select_related("provider")}
+    existing = _existing(firm, [item.code for item in products], lock=True)
     now = timezone.now()
     summary = ImportSummary()
     new, changed, audit = [], [], []

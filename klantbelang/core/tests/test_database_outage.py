@@ -151,3 +151,24 @@ def test_postgresql_goes_away_and_comes_back_without_a_restart(transactional_db,
                                  [name])
         connection.close()  # this test's own connection was cut as well
     assert Client.objects.filter(pk=client.pk).exists()
+
+
+def test_a_database_error_that_is_no_outage_is_a_500_not_a_503(login, bearer, adviser, monkeypatch):
+    """Regression: "too many SQL variables" answered as "the database cannot be reached" (503,
+    retry), which hid the real cause."""
+    browser = login(adviser)
+    browser.raise_request_exception = False
+    headers = bearer(adviser)
+    real_execute = CursorWrapper.execute
+
+    def too_many(self, sql, params=None):
+        if sql.lstrip().upper().startswith("SELECT"):
+            raise OperationalError("too many SQL variables")
+        return real_execute(self, sql, params)
+
+    monkeypatch.setattr(CursorWrapper, "execute", too_many)
+    page = browser.get("/clients/")
+    api = browser.get("/api/v1/me", headers=headers)
+    monkeypatch.undo()
+    assert (page.status_code, "Retry-After" in page) == (500, False)
+    assert (api.status_code, api.json()["code"]) == (500, "server_error")

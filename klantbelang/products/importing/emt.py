@@ -9,7 +9,7 @@ import csv
 import io
 import re
 
-from . import values
+from . import limits, values
 from .parsed import ImportProblem, ParsedProduct, empty_target_market
 
 FIELD_NUMBER = re.compile(r"^\s*(\d{5})")
@@ -60,7 +60,7 @@ def read_table(text: str) -> list[list[str]]:
 def parse_emt(content: bytes, *, provider: str = "", category: str = "investment_fund",
               provider_type: str = "asset_manager") -> tuple[list[ParsedProduct], list[ImportProblem]]:
     try:
-        table = read_table(decode(content))
+        table = limits.check_table(read_table(decode(content)))
     except ValueError as error:
         return [], [ImportProblem(None, "file", str(error))]
     except csv.Error as error:

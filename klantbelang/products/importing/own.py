@@ -1,12 +1,13 @@
 """The project's own product layout, as CSV, XLSX or JSON (documented in docs/product-import.md)."""
 
+import csv
 import io
 import json
 
 from klantbelang.core.needs import NeedType
 
 from ..vocabulary import CATEGORIES, PROVIDER_TYPES, SFDR_ARTICLES, STATUSES
-from . import values
+from . import limits, values
 from .emt import decode, read_table
 from .parsed import ImportProblem, ParsedProduct, empty_target_market
 
@@ -86,7 +87,10 @@ FIELD_NAMES = {"loss_limit_pct": "loss_level_pct", "provider": "provider_name"}
 
 
 def _rows_from_csv(content: bytes):
-    table = read_table(decode(content))
+    try:
+        table = limits.check_table(read_table(decode(content)))
+    except csv.Error as error:
+        raise ValueError(f"not a readable CSV file ({error})") from None
     if not table:
         return None, []
     header = [name.strip().lower() for name in table[0]]
@@ -96,12 +100,17 @@ def _rows_from_csv(content: bytes):
 def _rows_from_xlsx(content: bytes):
     from openpyxl import load_workbook
 
+    limits.check_workbook(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise ValueError(f"not a readable XLSX workbook ({type(error).__name__})") from None
     sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = []
+    for row in sheet.iter_rows(values_only=True):  # streamed: the rows stop at the limit
+        rows.append(row)
+        limits.check_rows(len(rows) - 1)
+        limits.check_cells(row, len(rows), rows[0])
     workbook.close()
     if not rows:
         return None, []
@@ -114,10 +123,15 @@ def _rows_from_json(content: bytes):
         data = json.loads(decode(content))
     except json.JSONDecodeError as error:
         raise ValueError(f"not valid JSON (line {error.lineno}: {error.msg})") from None
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+    if limits.depth(data) > 6:  # {"products": [{field: value or [values]}]} is 4 deep
+        raise ValueError("the JSON is nested too deeply: give a list of product objects")
     if isinstance(data, dict):
         data = data.get("products")
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise ValueError('JSON must be a list of product objects, or {"products": [...]}')
+    limits.check_rows(len(data))
     header = list(dict.fromkeys(key for item in data for key in item))
     return header, data
 

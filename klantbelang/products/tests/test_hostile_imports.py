@@ -24,6 +24,18 @@ def row(**changes) -> str:
     return ";".join(values.values())
 
 
+def _zip_bomb() -> bytes:
+    """A small file that unpacks to a thousand times its size."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 20_000_000)
+    return out.getvalue()
+
+
 CORPUS = [
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "x.csv", "not UTF-8 text"),
     ("utf-16", csv(GOOD, encoding="utf-16"), "x.csv", "not UTF-8 text"),
@@ -45,6 +57,16 @@ CORPUS = [
     ("over-long provider", csv(row(provider="P" * 201)), "x.csv", "row 2, field provider: is longer than 200"),
     ("json garbage", b'{"products": "all of them"}', "x.json", "JSON"),
     ("zip that is no workbook", b"PK\x03\x04" + b"\x00" * 64, "x.xlsx", "not a readable XLSX workbook"),
+    # Regressions: each of these was a 500, held a worker for minutes or grew the process to gigabytes.
+    ("200,000-character cell", csv(row(name="x" * 200_000)), "x.csv", "not a readable CSV file"),
+    ("cell over the limit", csv(row(name="y" * 20_000)), "x.csv",
+     "row 2, field name: a cell holds at most 10.000 characters"),
+    ("deeply nested JSON", b'{"products": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "x.json", "nested too deeply"),
+    ("nested JSON", b'{"products": [{"code": ' + b'{"a": ' * 30 + b"1" + b"}" * 30 + b"}]}", "x.json",
+     "nested too deeply"),
+    ("too many rows", csv(*[row(code=f"C{number}") for number in range(100_001)]), "x.csv",
+     "more than 100.000 rows"),
+    ("zip bomb", _zip_bomb(), "x.xlsx", "the workbook unpacks to"),
 ]
 
 
@@ -87,3 +109,18 @@ def test_markup_and_formulas_in_names_are_text_and_escaped(login, firm, manager,
     page = login(adviser).get(reverse("products:product_detail", kwargs={"pk": product.pk})).content.decode()
     assert "<script>alert('kb')</script>" not in page
     assert text.replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;").replace('"', "&quot;") in page
+
+
+def test_the_import_reads_its_codes_in_chunks(firm, manager, monkeypatch):
+    """A file's codes are looked up in chunks: a million-row file once put them all in one IN list,
+    more variables than SQLite takes, answered as "database unreachable". Such a file is now refused
+    by its row count (the corpus above); the chunks keep the largest allowed file under every
+    SQLite build's limit (32,766 in older ones)."""
+    from klantbelang.products import services
+    from klantbelang.products.importing import parse_product_file
+
+    monkeypatch.setattr(services, "CODES_PER_QUERY", 3)
+    result = parse_product_file(csv(*[row(code=f"C{number}") for number in range(10)]), filename="klein.csv")
+    assert len(services.import_products(firm=firm, products=result.products, by=manager, source="test").created) == 10
+    again = services.import_products(firm=firm, products=result.products, by=manager, source="test")
+    assert (len(again.created), len(again.unchanged), Product.objects.filter(firm=firm).count()) == (0, 10, 10)
