@@ -70,7 +70,46 @@ def _refuse_unstorable(value, depth: int = 0) -> None:
             _refuse_unstorable(item, depth + 1)
 
 
-api = NinjaAPI(
+# Every operation may answer with these, in the one error format (``_error`` below); the schema
+# says so, so that a client, and schemathesis's status-code check, knows every answer it can get.
+ERROR_RESPONSES = {
+    400: "The request cannot be read: a NUL character, a lone surrogate, JSON nested too deeply.",
+    401: "No valid bearer token or signed-in session (or a second step of signing in is missing).",
+    403: "Your role may not do this.",
+    404: "Not found, or not your firm's.",
+    409: "Someone changed it in the meantime, or its state does not allow this now.",
+    413: "The request is too large.",
+    422: "A field is not valid; `errors` names each field with its message.",
+    429: "Too many failed sign-ins from this address for this account; try again later.",
+    503: "The database is briefly unreachable; nothing was saved; retry after `Retry-After` seconds.",
+}
+ERROR_SCHEMA = {
+    "title": "ApiError", "type": "object", "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string", "description": "stable, for programs: invalid, not_found, conflict, …"},
+        "message": {"type": "string", "description": "for people, in the caller's language"},
+        "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
+            "field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+}
+
+
+class KlantbelangAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ApiError"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                documented = {int(status) for status in responses}
+                for status, description in ERROR_RESPONSES.items():
+                    if status not in documented:
+                        responses[status] = {"description": description, "content": error}
+        return schema
+
+
+api = KlantbelangAPI(
     title="klantbelang API",
     version="1",
     description="The client-interest advice system. Authenticate with `POST /api/v1/auth/token` and send "

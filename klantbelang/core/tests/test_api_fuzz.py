@@ -1,10 +1,11 @@
 """The REST API fuzzed from its own OpenAPI schema (schemathesis): whatever a client sends, no
-operation answers with a server error, and every documented response matches its schema."""
+operation answers with a server error, every answer has a status code the schema documents, and
+every documented response matches its schema."""
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error, response_schema_conformance
+from schemathesis.checks import not_a_server_error, response_schema_conformance, status_code_conformance
 
 from config.wsgi import application
 
@@ -44,7 +45,7 @@ def token(firm):
                                  HealthCheck.filter_too_much])
 def test_no_server_error_and_responses_match_the_schema(case, token):
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"},
-                           checks=[not_a_server_error, response_schema_conformance])
+                           checks=[not_a_server_error, status_code_conformance, response_schema_conformance])
 
 
 def test_every_schema_has_its_own_name():
