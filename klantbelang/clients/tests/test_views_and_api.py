@@ -305,6 +305,7 @@ def test_confirmed_by_names_who_confirmed(login, client, bearer, firm, adviser, 
 
     household_client = household(firm, adviser)
     Client.objects.filter(pk=household_client.pk).update(portal_user=client_user)
+    household_client = Client.objects.select_related("current_profile__client").get(pk=household_client.pk)
     services.confirm_profile(profile=household_client.current_profile, by=adviser)
     page = login(adviser).get(reverse("clients:client_detail", args=[household_client.pk])).content.decode()
     assert f"bevestigd door {adviser.full_name} namens de klant" in page
