@@ -26,7 +26,8 @@ AUDIT_PAGE_SIZE = 50
 OUTAGE_WORDS = ("server closed the connection", "connection refused", "could not connect", "terminating connection",
                 "connection is closed", "connection already closed", "connection is lost",
                 "no connection to the server", "ssl connection has been closed", "consuming input failed",
-                "unable to open database", "disk i/o error", "database is locked")
+                "connection failed", "not currently accepting connections", "the database system is",
+                "could not receive data", "unable to open database", "disk i/o error", "database is locked")
 # Both languages: when the database is gone there is no user, so no language preference either.
 UNAVAILABLE = ("De database is even niet bereikbaar; er is niets opgeslagen. / "
                "The database cannot be reached; nothing was saved.")
@@ -57,7 +58,9 @@ def database_unreachable(error) -> bool:
     if not isinstance(error, OperationalError):
         return False
     raw = connection.connection
-    if raw is not None and (getattr(raw, "broken", False) is True or getattr(raw, "closed", False) is True):
+    if raw is None:  # no connection at all: the error came from connecting
+        return True
+    if getattr(raw, "broken", False) is True or getattr(raw, "closed", False) is True:
         return True
     return any(words in str(error).lower() for words in OUTAGE_WORDS)
 
