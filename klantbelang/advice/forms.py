@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klantbelang.accounts.models import User
 from klantbelang.core.domains import Domain
+from klantbelang.core.forms import DateInput
 
 from .models import AdviceCase, TimeEntry
 
@@ -48,7 +49,7 @@ class ReviewForm(forms.Form):
 class TimeForm(forms.Form):
     activity = forms.ChoiceField(label=_("Activity"), choices=TimeEntry.Activity.choices)
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=DateInput())
 
 
 class NoteForm(forms.Form):
@@ -58,7 +59,7 @@ class NoteForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due"), widget=DateInput())
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none())
 
     def __init__(self, *args, user, **kwargs):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from klantbelang.accounts.models import Team, User
+from klantbelang.core.forms import DateInput
 from klantbelang.core.needs import NeedType
 from klantbelang.core.roles import Role
 from klantbelang.planning import load_parameters
@@ -18,7 +19,7 @@ from klantbelang.products.models import Category
 from .models import Person
 from .profile_data import RISK_QUESTIONS
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 MONEY = {"min_value": 0, "max_value": 100_000_000, "required": False}
 
 

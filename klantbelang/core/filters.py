@@ -1,7 +1,7 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .forms import DateInput
 from .models import AuditEvent
 
 
@@ -12,11 +12,11 @@ class AuditEventFilter(django_filters.FilterSet):
     object_id = django_filters.CharFilter(label=_("Object id"))
     date_from = django_filters.DateFilter(
         label=_("From"), field_name="created_at", lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     date_to = django_filters.DateFilter(
         label=_("Up to and including"), field_name="created_at", lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     class Meta:

@@ -1,6 +1,7 @@
 """Showing a service's ValidationError on the form that called it, and reading a number from a
 request parameter that anyone can tamper with."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -23,3 +24,14 @@ def number_param(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number <= LARGEST else None
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (YYYY-MM-DD) whatever the language: a picker
+    shows "14-03-1988" as empty and submits it empty, so the Dutch pages used to erase every date
+    saved unchanged. Django reads ISO back in every language (ISO is among the input formats)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from klantbelang.core.forms import DateInput
 from klantbelang.products.models import Product
 
 from .models import ADVISER_CATEGORIES, Category, Signal, Source
@@ -48,8 +49,8 @@ class SignalFilter(django_filters.FilterSet):
 
 class DistributorReportForm(forms.Form):
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=None)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("to"), widget=DateInput())
 
     def __init__(self, *args, firm, **kwargs):
         from klantbelang.products.models import Provider

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klantbelang.accounts.models import User
+from klantbelang.core.forms import DateInput
 from klantbelang.core.needs import NeedType
 from klantbelang.core.roles import Role
 
@@ -89,7 +90,7 @@ class RelationshipCheckForm(forms.ModelForm):
 class TimeForm(forms.Form):
     activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=720)
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    on = forms.DateField(label=_("Date"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -111,7 +112,7 @@ class OverrideForm(forms.Form):
 
 class EndForm(forms.Form):
     ended_on = forms.DateField(label=_("The relationship ended on"),
-                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                               widget=DateInput())
 
 
 class SourceForm(forms.ModelForm):
@@ -124,8 +125,8 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["name", "source", "target_group", "starts_on", "ends_on", "cost"]
-        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"starts_on": DateInput(),
+                   "ends_on": DateInput()}
 
     def __init__(self, *args, firm, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,8 +174,8 @@ class StageNamesForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Arrived from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(label=_("Arrived from"), widget=DateInput())
+    end = forms.DateField(label=_("to"), widget=DateInput())
 
     def clean(self):
         cleaned = super().clean()

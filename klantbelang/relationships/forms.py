@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from klantbelang.clients.forms import EVENT_LABELS
 from klantbelang.clients.models import Client
 from klantbelang.core.domains import Domain
+from klantbelang.core.forms import DateInput
 
 from .models import Complaint, FirmTerms, PeriodicReview, ServiceAgreement
 
@@ -44,14 +45,14 @@ class SurveyForm(forms.Form):
 
 class LifeEventReportForm(forms.Form):
     event_type = forms.ChoiceField(label=_("What happened"), choices=list(EVENT_LABELS.items()))
-    date = forms.DateField(label=_("When"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("When"), widget=DateInput())
 
 
 class ComplaintForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("What the client says"), widget=forms.Textarea)
-    received_on = forms.DateField(label=_("Received"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("Received"), widget=DateInput())
     product_code = forms.CharField(label=_("About the product (code, optional)"), max_length=40, required=False)
     case = forms.ModelChoiceField(label=_("About the advice file (optional)"), queryset=None, required=False)
 

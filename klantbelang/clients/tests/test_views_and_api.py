@@ -316,3 +316,39 @@ def test_confirmed_by_names_who_confirmed(login, client, bearer, firm, adviser, 
     versions = client.get(f"/api/v1/clients/{household_client.pk}/profiles", headers=bearer(adviser)).json()
     assert (versions[0]["confirmed"], sorted(versions[0]["confirmed_by"])) == (
         True, sorted([adviser.email, client_user.email]))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_saving_a_person_unchanged_keeps_the_date_of_birth(login, firm, adviser, language):
+    """Regression (data loss): the Dutch form rendered <input type=date value="14-03-1988">, which a
+    browser shows empty and submits empty, so saving a person unchanged erased the birth date."""
+    import datetime
+    import re
+
+    household_client = household(firm, adviser, persons=[
+        {"role": "client", "first_name": "Jan", "last_name": "Jansen", "date_of_birth": datetime.date(1988, 3, 14)}])
+    person = household_client.persons.get()
+    browser = login(adviser)
+    browser.cookies["django_language"] = language
+    url = reverse("clients:person_edit", args=[household_client.pk, person.pk])
+    page = browser.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    (value,) = re.findall(r'<input type="date" name="date_of_birth" value="([^"]*)"', page)
+    assert value == "1988-03-14"  # what a date picker can show, in either language
+    form = {"role": "client", "first_name": "Jan", "last_name": "Jansen", "date_of_birth": value}
+    assert browser.post(url, form, HTTP_ACCEPT_LANGUAGE=language).status_code == 302
+    assert household_client.persons.get().date_of_birth == datetime.date(1988, 3, 14)
+
+
+def test_every_date_picker_speaks_iso(login, firm, adviser):
+    """The inventory's dated rows (life events, mortgage parts, policies) render ISO in Dutch too."""
+    import re
+
+    household_client = household(firm, adviser, data={
+        "life_events": [{"type": "child", "date": "2025-02-03"}],
+        "mortgage_parts": [{"amount": 200000, "rate_pct": 3.5, "fixed_until": "2031-05-01", "repayment": "annuity"}]})
+    browser = login(adviser)
+    values = []
+    for section in ("life_events", "finances"):
+        page = browser.get(reverse("clients:section_edit", args=[household_client.pk, section])).content.decode()
+        values += re.findall(r'<input type="date"[^>]*value="([^"]+)"', page)
+    assert sorted(values) == ["2025-02-03", "2031-05-01"]
