@@ -76,6 +76,8 @@ def client_create(request):
 def _context(request, client):
     profile = client.current_profile
     language = language_key()
+    confirmations = [(confirmation.confirmed_by, confirmation.confirmed_by_id == client.portal_user_id)
+                     for confirmation in profile.confirmations.select_related("confirmed_by")]
     return {
         "client": client, "profile": profile, "persons": client.persons.all(),
         "is_portal": client.portal_user_id == request.user.pk,
@@ -92,8 +94,8 @@ def _context(request, client):
         "contradictions": [item[f"text_{language}"] for item in profile.contradictions],
         "versions": client.profiles.select_related("created_by").only(
             "version", "source", "created_at", "changed_fields", "created_by__full_name", "client_id")[:15],
-        "confirmations": [(confirmation.confirmed_by, confirmation.confirmed_by_id == client.portal_user_id)
-                          for confirmation in profile.confirmations.select_related("confirmed_by")],
+        "confirmations": confirmations,
+        "confirmed": any(by_client for _who, by_client in confirmations),  # by the client themselves
     }
 
 

@@ -157,6 +157,7 @@ class _Applicants:
     persons: tuple[Person, ...]
     has_partner: bool
     rate: float
+    tested: Household  # the household as the test sees it: whole, or the survivor alone
 
 
 def _max_loans(sets: list[_Applicants], households: Sequence[Household], lines: list[Timeline],
@@ -172,8 +173,7 @@ def _max_loans(sets: list[_Applicants], households: Sequence[Household], lines: 
     for number, applicants in enumerate(sets):
         household = households[applicants.index]
         today = household.reference_date
-        alone = household if len(applicants.persons) == len(household.persons) else dataclasses.replace(
-            household, situation="single", persons=applicants.persons, mortgage_request=None)
+        alone = applicants.tested
         aow = {person.id: lines[applicants.index].aow_dates[person.id] for person in applicants.persons}
         tests = [[(current_income(person, alone, parameters, today), aow[person.id] <= today)
                   for person in applicants.persons]]
@@ -231,8 +231,16 @@ def _unemployment_first_year(household: Household, unemployed: Person, line: Tim
     """The gross and net income of the unemployment scenario's first year, as its first row has them."""
     year, start = line.years.start, line.start
     aow_date = line.aow_dates[unemployed.id]
-    benefit = sum(amount for month, amount in enumerate(ww_benefit_months(unemployed, parameters))
-                  if month < 12 and datetime.date(year, month + 1, 1) < aow_date)
+    # The months of the first year that begin before the AOW date (a month counts in the year it
+    # begins in): all twelve, none, or those before the AOW month (and that month when the AOW
+    # date is after its first day). Summed in month order, as the scenario's rows add them.
+    if aow_date.year > year:
+        months = 12
+    elif aow_date.year < year:
+        months = 0
+    else:
+        months = aow_date.month - 1 + (aow_date.day > 1)
+    benefit = sum(ww_benefit_months(unemployed, parameters)[:months])
     gross = net = 0.0
     for person in household.persons:
         person_year = _base_year(person, year, line, parameters, with_partner=household.has_partner,
@@ -257,13 +265,13 @@ def needs_batch(households: Sequence[Household], parameters: ParameterSet) -> li
             if horizon is not None and horizon.year >= line.years.start:
                 pairs.append(_Pair(index, person.id, survivor, line.years.start, horizon))
     shortfalls = _death_shortfalls(pairs, households, lines, parameters)
-    sets = [_Applicants(index, household.persons, household.has_partner, toetsrente(household, parameters))
+    sets = [_Applicants(index, household.persons, household.has_partner, toetsrente(household, parameters), household)
             for index, household in enumerate(households)]
     for index, household in enumerate(households):
         if household.mortgage_total > 0 and len(household.persons) == 2:
             for survivor in household.persons:
                 alone = dataclasses.replace(household, situation="single", persons=(survivor,), mortgage_request=None)
-                sets.append(_Applicants(index, (survivor,), False, toetsrente(alone, parameters)))
+                sets.append(_Applicants(index, (survivor,), False, toetsrente(alone, parameters), alone))
     maxima = _max_loans(sets, households, lines, parameters)
     loans = {(item.index, item.persons[0].id): loan for item, loan in zip(sets[len(households):],
                                                                        maxima[len(households):], strict=True)}
