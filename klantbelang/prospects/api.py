@@ -377,11 +377,7 @@ def _score(prospect: Prospect) -> dict:
     check = RelationshipCheck.objects.filter(prospect=prospect).first()
     fit = scope_fit(needs=prospect.stated_needs, audience=prospect.audience, country=prospect.country,
                     scope=ServiceScope.objects.filter(firm=firm).first())
-    why = ""
-    if model is None:
-        history = scoring.history(firm, today=timezone.localdate())
-        why = _("Too little history to train a score: %(positives)s prospects became lasting clients and "
-                "%(negatives)s did not; at least %(minimum)s of each are needed.") % history
+    why = scoring.why_no_score(prospect, model, today=timezone.localdate())
     return {"score": prospect.score, "override_score": prospect.override_score,
             "override_reason": prospect.override_reason, "shown": prospect.shown_score,
             "factors": prospect.score_factors, "scored_at": prospect.scored_at,

@@ -40,6 +40,11 @@ def _main_domain(needs: list[str]) -> str | None:
     return max(set(domains), key=domains.count) if domains else None
 
 
+# The prospect's own fields ``rows`` reads: a change to one of them rescores the prospect.
+FEATURE_FIELDS = frozenset({"birth_year", "household_size", "stated_needs", "contact_consent", "source", "campaign",
+                            "audience", "country", "assets"})
+
+
 def rows(prospects, *, scope: ServiceScope | None) -> pd.DataFrame:
     """One row per prospect (select_related source and campaign first)."""
     records = []

@@ -105,6 +105,46 @@ def factors(model: ml.Model, frame, index: int, contributions: np.ndarray, *, to
     return ups + downs
 
 
+def _score(batch: list[Prospect], *, model: ml.Model, stored: ScoringModel, scope, now) -> None:
+    frame = rows(batch, scope=scope)
+    probabilities = model.predict(frame)
+    contributions = model.contributions(frame)
+    for index, prospect in enumerate(batch):
+        prospect.score = round(float(probabilities[index]), 4)
+        prospect.score_factors = factors(model, frame, index, contributions)
+        prospect.scored_at = now
+        prospect.score_model = stored
+    with transaction.atomic():
+        Prospect.objects.bulk_update(batch, ["score", "score_factors", "scored_at", "score_model"])
+
+
+def score_one(prospect_id: int) -> bool:
+    """Score one prospect with the newest model, as soon as it is created or its features change
+    (tasks.score_prospect). False when there is nothing to score with, or the prospect is closed."""
+    prospect = (Prospect.objects.select_related("source", "campaign", "firm", "stage").filter(pk=prospect_id)
+                .first())
+    if prospect is None or prospect.stage.kind not in OPEN_KINDS:
+        return False
+    stored = current_model(prospect.firm)
+    if stored is None:
+        return False
+    _score([prospect], model=load(stored), stored=stored, scope=_scope(prospect.firm), now=timezone.now())
+    return True
+
+
+def why_no_score(prospect: Prospect, model: ScoringModel | None, *, today: datetime.date) -> str:
+    """Why a prospect shows no computed score, in words; empty when it has one."""
+    if prospect.score is not None:
+        return ""
+    if model is None:
+        return _("Too little history to train a score: %(positives)s prospects became lasting clients and "
+                 "%(negatives)s did not; at least %(minimum)s of each are needed.") % history(
+            prospect.firm, today=today)
+    if prospect.stage.kind not in OPEN_KINDS:
+        return _("Only open prospects are scored; this one is closed.")
+    return _("The score is being computed in the background; it appears here within a minute.")
+
+
 def score_open(*, firm, progress=None, today: datetime.date | None = None) -> int:
     """Score every open prospect with the newest model, BATCH at a time, each batch in its own
     transaction; scores of a failed run stay as they were, and a rerun redoes all."""
@@ -121,16 +161,7 @@ def score_open(*, firm, progress=None, today: datetime.date | None = None) -> in
     for start in range(0, len(ids), BATCH):
         batch = list(Prospect.objects.filter(pk__in=ids[start:start + BATCH]).order_by("pk")
                      .select_related("source", "campaign"))
-        frame = rows(batch, scope=scope)
-        probabilities = model.predict(frame)
-        contributions = model.contributions(frame)
-        for index, prospect in enumerate(batch):
-            prospect.score = round(float(probabilities[index]), 4)
-            prospect.score_factors = factors(model, frame, index, contributions)
-            prospect.scored_at = now
-            prospect.score_model = stored
-        with transaction.atomic():
-            Prospect.objects.bulk_update(batch, ["score", "score_factors", "scored_at", "score_model"])
+        _score(batch, model=model, stored=stored, scope=scope, now=now)
         if progress:
             progress(min(start + BATCH, len(ids)), len(ids), "")
     return len(ids)

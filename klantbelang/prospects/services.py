@@ -15,6 +15,7 @@ from klantbelang.core.errors import Conflict, InvalidTransition
 from klantbelang.core.needs import NEED_DOMAINS, NeedType
 from klantbelang.core.roles import Role
 
+from .features import FEATURE_FIELDS
 from .models import (
     MOVES,
     OPEN_KINDS,
@@ -32,6 +33,7 @@ from .models import (
 )
 from .permissions import can_edit_prospect, can_manage_marketing, can_move_to, can_set_scope, can_work_pipeline
 from .qualification import relationship_concerns
+from .tasks import score_prospect
 
 DEFAULT_STAGES = (
     (StageKind.NEW, "Nieuw", "New"),
@@ -110,7 +112,13 @@ def create_prospect(*, firm, by, fields: dict, now: datetime.datetime | None = N
     StageChange.objects.create(firm=firm, prospect=prospect, to_stage=stage, by=by, at=now)
     record_audit(actor=by, action="prospect.created", obj=prospect,
                  changes=diff({}, field_values(prospect, ["first_name", "last_name", "source", "stage"])))
+    if by is not None:  # a person entered it; imports and demo data are scored in one batch afterwards
+        _score_after_commit(prospect)
     return prospect
+
+
+def _score_after_commit(prospect: Prospect) -> None:
+    transaction.on_commit(lambda: score_prospect.enqueue(prospect_id=prospect.pk))
 
 
 @transaction.atomic
@@ -134,6 +142,8 @@ def update_prospect(*, prospect: Prospect, by, fields: dict, based_on_version: i
         prospect.edit_version += 1
         prospect.save()
         record_audit(actor=by, action="prospect.updated", obj=prospect, changes=changes)
+        if FEATURE_FIELDS & set(changes):
+            _score_after_commit(prospect)
     return prospect
 
 

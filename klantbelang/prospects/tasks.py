@@ -35,3 +35,12 @@ def rescore(*, job_id: int, firm_id: int) -> int:
 
     with run_job(job_id) as progress:
         return scoring.score_open(firm=Firm.objects.get(pk=firm_id), progress=_reporter(progress))
+
+
+@task()
+def score_prospect(*, prospect_id: int) -> bool:
+    """Score one prospect now that it was created or its features changed (no job page: it takes a
+    moment, and the prospect's page shows the score or why there is none)."""
+    from . import scoring
+
+    return scoring.score_one(prospect_id)

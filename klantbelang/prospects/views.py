@@ -158,6 +158,7 @@ def detail(request, pk):
                                                     "firm_can_meet", "firm_wants")}) if check else [],
         "check_form": RelationshipCheckForm(instance=check, initial={"edit_version": prospect.edit_version}),
         "model": model, "history": history, "minimum": scoring.MINIMUM_PER_OUTCOME,
+        "why_no_score": scoring.why_no_score(prospect, model, today=timezone.localdate()) if model else "",
         "factors": [{"text": item[f"text_{language}"], "effect": item["effect"]} for item in prospect.score_factors],
         "move_form": MoveForm(firm=firm, initial={"edit_version": prospect.edit_version}),
         "time_form": TimeForm(initial={"on": timezone.localdate(), "activity": "call"}),

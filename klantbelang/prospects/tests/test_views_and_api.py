@@ -322,3 +322,56 @@ def test_report_opens_on_leap_day(login, client, bearer, marketing):
     response = client.get("/api/v1/prospects/report", headers=bearer(marketing))
     assert response.status_code == 200
     assert response.json()["start"] == "2025-02-28"
+
+
+def test_a_new_prospect_is_scored_at_once_and_again_when_its_features_change(
+        client, firm, marketing, adviser, django_capture_on_commit_callbacks):
+    """Regression: a new prospect had no score until the nightly batch, and ``why_no_score`` was
+    empty. Now creating it, or changing what the score reads, scores it in the background."""
+    from klantbelang.prospects import scoring
+
+    _history(firm, marketing, lasting=60, other=70)
+    scoring.train(firm=firm, by=marketing)
+    referral = Source.objects.get(firm=firm, name="Referral")
+    headers = {"Authorization": _token(adviser)}
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post("/api/v1/prospects", content_type="application/json", headers=headers, data={
+            "first_name": "Nina", "last_name": "Nieuw", "source_id": referral.pk, "stated_needs": ["pension_gap"]})
+    assert created.status_code == 201
+    fresh = Prospect.objects.get(pk=created.json()["id"])
+    assert fresh.score is not None and 0 < fresh.score < 1
+    assert fresh.score_factors  # with the reasons, in words
+    assert fresh.score_model == scoring.current_model(firm)
+    first = (fresh.score, fresh.scored_at)
+    score = client.get(f"/api/v1/prospects/{fresh.pk}/score", headers=headers).json()
+    assert (score["score"], score["why_no_score"]) == (fresh.score, "")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.patch(f"/api/v1/prospects/{fresh.pk}", content_type="application/json", headers=headers,
+                     data={"household_size": 4, "stated_needs": ["pension_gap", "death_cover"],
+                           "edit_version": fresh.edit_version})
+    fresh.refresh_from_db()
+    assert fresh.household_size == 4
+    assert fresh.scored_at > first[1]  # what the score reads changed: scored again
+    with django_capture_on_commit_callbacks(execute=True):
+        client.patch(f"/api/v1/prospects/{fresh.pk}", content_type="application/json", headers=headers,
+                     data={"own_words": "Bel mij na vijven.", "edit_version": fresh.edit_version})
+    assert Prospect.objects.get(pk=fresh.pk).scored_at == fresh.scored_at  # not a feature: not rescored
+
+
+def test_why_no_score_names_the_reason(client, firm, marketing, adviser):
+    from klantbelang.prospects import scoring
+
+    waiting = prospect(firm, adviser)
+    headers = {"Authorization": _token(adviser)}
+    without = client.get(f"/api/v1/prospects/{waiting.pk}/score", headers=headers).json()["why_no_score"]
+    assert without.startswith("Te weinig historie")
+    _history(firm, marketing, lasting=60, other=70)
+    scoring.train(firm=firm, by=marketing)  # a model now, but this prospect was not scored yet
+    pending = client.get(f"/api/v1/prospects/{waiting.pk}/score", headers=headers).json()["why_no_score"]
+    assert pending.startswith("De score wordt op de achtergrond berekend")
+    from django.utils import translation
+
+    closed = Prospect.objects.filter(stage__kind="lost").first()
+    with translation.override("en"):
+        assert scoring.why_no_score(closed, scoring.current_model(firm), today=timezone.localdate()) == (
+            "Only open prospects are scored; this one is closed.")
