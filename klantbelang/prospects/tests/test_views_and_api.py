@@ -339,7 +339,8 @@ def test_a_new_prospect_is_scored_at_once_and_again_when_its_features_change(
             "first_name": "Nina", "last_name": "Nieuw", "source_id": referral.pk, "stated_needs": ["pension_gap"]})
     assert created.status_code == 201
     fresh = Prospect.objects.get(pk=created.json()["id"])
-    assert fresh.score is not None and 0 < fresh.score < 1
+    assert fresh.score is not None
+    assert 0 < fresh.score < 1
     assert fresh.score_factors  # with the reasons, in words
     assert fresh.score_model == scoring.current_model(firm)
     first = (fresh.score, fresh.scored_at)
