@@ -157,6 +157,13 @@ class ScoreOut(Schema):
     fit_reasons: list[str]
     relationship_check: str = Field(description="mutual, not_mutual or not_done")
     why_no_score: str = ""
+    fit_exception: str = Field(default="", description="A manager's reason to take the prospect on outside the "
+                                                       "scope; without it an out-of-scope prospect stays in "
+                                                       "qualification")
+
+
+class FitExceptionIn(Schema):
+    reason: str = Field(max_length=500, description="Empty withdraws the exception")
 
 
 class OverrideIn(Schema):
@@ -384,7 +391,7 @@ def _score(prospect: Prospect) -> dict:
             "model_trained_at": model.trained_at if model else None, "fit": fit.status,
             "fit_reasons": [str(reason) for reason in fit.reasons],
             "relationship_check": "not_done" if check is None else ("mutual" if check.mutual else "not_mutual"),
-            "why_no_score": why}
+            "why_no_score": why, "fit_exception": prospect.fit_exception}
 
 
 @router.get("/prospects/{int:prospect_id}/score", response=ScoreOut, summary="Score, factors and qualification")
@@ -398,6 +405,14 @@ def override_score(request, prospect_id: int, payload: OverrideIn):
     prospect = _prospect(request, prospect_id)
     prospect = services.override_score(prospect=prospect, by=request.auth, score=payload.score,
                                        reason=payload.reason)
+    return _score(prospect)
+
+
+@router.post("/prospects/{int:prospect_id}/fit-exception", response=ScoreOut,
+             summary="Take a prospect on outside the service scope (managers, admins), with the reason")
+def fit_exception(request, prospect_id: int, payload: FitExceptionIn):
+    prospect = services.record_fit_exception(prospect=_prospect(request, prospect_id), by=request.auth,
+                                             reason=payload.reason)
     return _score(prospect)
 
 

@@ -110,6 +110,11 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(label=_("Why"), max_length=500, required=False)
 
 
+class FitExceptionForm(forms.Form):
+    reason = forms.CharField(label=_("Why we take this prospect on outside our scope"), max_length=500,
+                             required=False, help_text=_("Leave empty to withdraw the exception."))
+
+
 class EndForm(forms.Form):
     ended_on = forms.DateField(label=_("The relationship ended on"),
                                widget=DateInput())

@@ -271,6 +271,12 @@ class Prospect(models.Model):
     override_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     override_at = models.DateTimeField(null=True, blank=True)
+    # A manager's recorded decision to take on a prospect outside the firm's service scope: without
+    # it such a prospect does not move past qualification (services.move).
+    fit_exception = models.CharField(_("why we take this on outside our scope"), max_length=500, blank=True)
+    fit_exception_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+")
+    fit_exception_at = models.DateTimeField(null=True, blank=True)
 
     objects = PipelineQuerySet.as_manager()
 
@@ -289,6 +295,8 @@ class Prospect(models.Model):
             models.CheckConstraint(condition=Q(override_score__isnull=True) | ~Q(override_reason=""),
                                    name="prospect_override_has_reason"),
             models.CheckConstraint(condition=Q(audience__in=Audience.values), name="prospect_audience_valid"),
+            models.CheckConstraint(condition=Q(fit_exception="") | Q(fit_exception_by__isnull=False),
+                                   name="prospect_fit_exception_by_someone"),
             models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(won_on__isnull=False),
                                    name="prospect_ends_only_when_won"),
         ]

@@ -32,7 +32,7 @@ from .models import (
     StageKind,
 )
 from .permissions import can_edit_prospect, can_manage_marketing, can_move_to, can_set_scope, can_work_pipeline
-from .qualification import relationship_concerns
+from .qualification import relationship_concerns, scope_fit
 from .tasks import score_prospect
 
 DEFAULT_STAGES = (
@@ -56,17 +56,17 @@ EDITABLE_FIELDS = ["first_name", "last_name", "kind", "email", "phone", "birth_y
 
 
 @transaction.atomic
-def ensure_pipeline(firm) -> None:
-    """The default stages, lost reasons and scope a firm starts with (idempotent)."""
+def ensure_pipeline(firm) -> ServiceScope:
+    """The default stages, lost reasons and scope a firm starts with (idempotent); returns the scope."""
     if not Stage.objects.filter(firm=firm).exists():
         Stage.objects.bulk_create([Stage(firm=firm, kind=kind, name_nl=nl, name_en=en, position=index)
                                    for index, (kind, nl, en) in enumerate(DEFAULT_STAGES)])
     if not LostReason.objects.filter(firm=firm).exists():
         LostReason.objects.bulk_create([LostReason(firm=firm, code=code, label_nl=nl, label_en=en, position=index)
                                         for index, (code, nl, en) in enumerate(DEFAULT_LOST_REASONS)])
-    ServiceScope.objects.get_or_create(firm=firm, defaults={
+    return ServiceScope.objects.get_or_create(firm=firm, defaults={
         "needs": list(NeedType.values), "audiences": ["private", "self_employed", "business_owner", "retired"],
-        "countries": ["NL", "BE"]})
+        "countries": ["NL", "BE"]})[0]
 
 
 def first_stage(firm, kind: str) -> Stage:
@@ -147,6 +147,29 @@ def update_prospect(*, prospect: Prospect, by, fields: dict, based_on_version: i
     return prospect
 
 
+# Stages a prospect outside the service scope reaches only with a manager's recorded exception.
+PAST_QUALIFICATION = (StageKind.INTRODUCTION, StageKind.AGREEMENT, StageKind.WON)
+
+
+@transaction.atomic
+def record_fit_exception(*, prospect: Prospect, by, reason: str) -> Prospect:
+    """A manager (or administrator) decides to take on a prospect outside the firm's service scope,
+    and says why; an empty reason withdraws the exception."""
+    prospect = Prospect.objects.select_for_update().get(pk=prospect.pk)
+    if not (can_edit_prospect(user=by, prospect=prospect) and by.has_any_role({Role.MANAGER, Role.ADMIN})):
+        raise PermissionDenied
+    reason = reason.strip()[:500]
+    before = field_values(prospect, ["fit_exception"])
+    prospect.fit_exception = reason
+    prospect.fit_exception_by = by if reason else None
+    prospect.fit_exception_at = timezone.now() if reason else None
+    prospect.edit_version += 1
+    prospect.save()
+    record_audit(actor=by, action="prospect.fit_exception", obj=prospect,
+                 changes=diff(before, field_values(prospect, ["fit_exception"])))
+    return prospect
+
+
 @transaction.atomic
 def move(*, prospect: Prospect, to: Stage, by, lost_reason: LostReason | None = None, note: str = "",
          based_on_version: int | None = None, now: datetime.datetime | None = None) -> Prospect:
@@ -167,6 +190,13 @@ def move(*, prospect: Prospect, to: Stage, by, lost_reason: LostReason | None = 
             raise ValidationError({"lost_reason": _("Say why the prospect was lost.")})
         if lost_reason.firm_id != prospect.firm_id or not lost_reason.active:
             raise ValidationError({"lost_reason": _("Choose one of the firm's lost reasons.")})
+    if to.kind in PAST_QUALIFICATION and not prospect.fit_exception:
+        fit = scope_fit(needs=prospect.stated_needs, audience=prospect.audience, country=prospect.country,
+                        scope=ServiceScope.objects.filter(firm=prospect.firm).first())
+        if fit.status == "out":
+            raise InvalidTransition(_("Outside our service scope: %(reasons)s A manager can record an exception "
+                                      "on the prospect's page.") % {"reasons": " ".join(str(reason)
+                                                                                       for reason in fit.reasons)})
     if to.kind in (StageKind.AGREEMENT, StageKind.WON):
         check = RelationshipCheck.objects.filter(prospect=prospect).first()
         if check is None:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("prospects/<int:pk>/time/", views.log_time, name="log_time"),
     path("prospects/<int:pk>/assign/", views.assign, name="assign"),
     path("prospects/<int:pk>/score/", views.override, name="override"),
+    path("prospects/<int:pk>/fit-exception/", views.fit_exception, name="fit_exception"),
     path("prospects/<int:pk>/ended/", views.record_end, name="record_end"),
     path("prospects/sources/", views.sources, name="sources"),
     path("prospects/sources/<int:pk>/", views.source_edit, name="source_edit"),

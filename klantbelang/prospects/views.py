@@ -26,6 +26,7 @@ from .forms import (
     CampaignForm,
     CapacityForm,
     EndForm,
+    FitExceptionForm,
     LostReasonForm,
     MoveForm,
     OverrideForm,
@@ -69,7 +70,7 @@ def _prospect(request, pk) -> Prospect:
 
 def _board_context(request):
     firm = request.firm
-    services.ensure_pipeline(firm)
+    scope = services.ensure_pipeline(firm)
     prospects = Prospect.objects.visible_to(request.user).select_related("source", "adviser", "stage")
     since = timezone.now() - datetime.timedelta(days=CLOSED_ON_BOARD_DAYS)
     prospects = prospects.exclude(stage__kind__in=[StageKind.WON, StageKind.LOST], stage_entered_at__lt=since)
@@ -81,6 +82,10 @@ def _board_context(request):
     stages = list(Stage.objects.filter(firm=firm))
     columns = {stage.pk: [] for stage in stages}
     for prospect in prospects.order_by("-stage_entered_at", "pk")[:600]:
+        fit = scope_fit(needs=prospect.stated_needs, audience=prospect.audience, country=prospect.country,
+                        scope=scope)
+        # The board says why a card cannot move past qualification (services.move).
+        prospect.out_of_scope = [str(reason) for reason in fit.reasons] if fit.status == "out" else []
         columns[prospect.stage_id].append(prospect)
     return {"columns": [(stage, columns[stage.pk]) for stage in stages],
             "sources": Source.objects.filter(firm=firm), "lost_reasons": LostReason.objects.filter(
@@ -157,6 +162,8 @@ def detail(request, pk):
             name: getattr(check, name) for name in ("contact", "shares_information", "accepts_fee", "horizon",
                                                     "firm_can_meet", "firm_wants")}) if check else [],
         "check_form": RelationshipCheckForm(instance=check, initial={"edit_version": prospect.edit_version}),
+        "may_except": request.user.has_any_role({"manager", "admin"}), "fit_exception_form": FitExceptionForm(
+            initial={"reason": prospect.fit_exception}),
         "model": model, "history": history, "minimum": scoring.MINIMUM_PER_OUTCOME,
         "why_no_score": scoring.why_no_score(prospect, model, today=timezone.localdate()) if model else "",
         "factors": [{"text": item[f"text_{language}"], "effect": item["effect"]} for item in prospect.score_factors],
@@ -269,6 +276,17 @@ def override(request, pk):
         return messages.SUCCESS, _("The score was set by hand.")
 
     return _action(request, pk, OverrideForm, act)
+
+
+@require_POST
+def fit_exception(request, pk):
+    def act(prospect, data):
+        services.record_fit_exception(prospect=prospect, by=request.user, reason=data["reason"])
+        if data["reason"].strip():
+            return messages.SUCCESS, _("The exception is recorded: the prospect may move on.")
+        return messages.SUCCESS, _("The exception is withdrawn.")
+
+    return _action(request, pk, FitExceptionForm, act)
 
 
 @require_POST

@@ -24,7 +24,8 @@ def _campaign(firm, user):
 
 URL_OBJECTS = {
     **{f"prospects:{name}": lambda firm, user: (item := _prospect(firm, user), {"pk": item.pk})
-       for name in ("detail", "edit", "move", "relationship_check", "log_time", "assign", "override", "record_end")},
+       for name in ("detail", "edit", "move", "relationship_check", "log_time", "assign", "override", "record_end",
+                    "fit_exception")},
     "prospects:source_edit": lambda firm, user: (item := source(firm), {"pk": item.pk}),
     "prospects:campaign_edit": lambda firm, user: (item := _campaign(firm, user), {"pk": item.pk}),
 }
@@ -48,6 +49,8 @@ API_OBJECTS = {
     ("GET", "/api/v1/prospects/{prospect_id}/score"): _with(lambda firm, item: None),
     ("POST", "/api/v1/prospects/{prospect_id}/score-override"): _with(
         lambda firm, item: {"score": 0.5, "reason": "bekende van een klant"}),
+    ("POST", "/api/v1/prospects/{prospect_id}/fit-exception"): _with(
+        lambda firm, item: {"reason": "Vaste klant van een collega-kantoor"}),
 }
 
 
@@ -65,6 +68,7 @@ ACCESS = {
     "prospects:model": "admin adviser manager marketing",
     "prospects:move": "admin adviser manager marketing",
     "prospects:override": "admin adviser manager marketing",
+    "prospects:fit_exception": "admin manager",
     "prospects:record_end": "admin adviser manager marketing",
     "prospects:relationship_check": "admin adviser manager marketing",
     "prospects:report": "admin manager marketing",
@@ -91,6 +95,7 @@ ACCESS = {
     ("POST", "/api/v1/prospects/{prospect_id}/assign"): "admin adviser manager marketing",
     ("POST", "/api/v1/prospects/{prospect_id}/relationship-check"): "adviser manager",
     ("POST", "/api/v1/prospects/{prospect_id}/score-override"): "admin adviser manager marketing",
+    ("POST", "/api/v1/prospects/{prospect_id}/fit-exception"): "admin manager",
     ("POST", "/api/v1/prospects/{prospect_id}/time-entries"): "admin adviser manager marketing",
     ("POST", "/api/v1/prospects/{prospect_id}/transitions"): "admin adviser manager marketing",
     ("POST", "/api/v1/scoring-model/rescore"): "admin manager marketing",

@@ -273,3 +273,39 @@ def test_training_needs_fifty_of_each_outcome(firm, marketing):
         scoring.train(firm=firm, by=marketing)
     assert scoring.history(firm, today=timezone.localdate()) == {
         "positives": 0, "negatives": 0, "minimum": 50, "enough": False}
+
+
+def test_out_of_scope_stays_in_qualification_without_a_managers_exception(login, firm, adviser, manager):
+    """Regression: the fit check was advisory; a Belgian business owner wanting car and travel cover
+    reached the agreement stage."""
+    from django.urls import reverse
+
+    from klantbelang.prospects.models import ServiceScope
+
+    services.ensure_pipeline(firm)
+    ServiceScope.objects.filter(firm=firm).update(needs=["pension_gap", "mortgage_financing"], countries=["NL"])
+    outside = prospect(firm, adviser, audience="business_owner", country="BE",
+                       stated_needs=["car_cover", "travel_cover"])
+    services.move(prospect=outside, to=stage(firm, "qualifying"), by=adviser)
+    with pytest.raises(InvalidTransition, match="Buiten ons aanbod: Wij adviseren geen klanten in België"):
+        services.move(prospect=outside, to=stage(firm, "introduction"), by=adviser)
+    assert Prospect.objects.get(pk=outside.pk).stage.kind == "qualifying"
+    board = login(adviser).get(reverse("prospects:board")).content.decode()
+    assert "data-out-of-scope" in board
+    assert "Wij adviseren geen klanten in België." in board
+    with pytest.raises(PermissionDenied):  # an adviser cannot lift it
+        services.record_fit_exception(prospect=outside, by=adviser, reason="Wil ik graag")
+    services.record_fit_exception(prospect=outside, by=manager, reason="Broer van een vaste klant; eenmalig.")
+    moved = services.move(prospect=outside, to=stage(firm, "introduction"), by=adviser)
+    assert moved.stage.kind == "introduction"
+    event = AuditEvent.objects.get(action="prospect.fit_exception")
+    assert (event.actor, event.changes["fit_exception"]["after"]) == (manager, "Broer van een vaste klant; eenmalig.")
+    detail = login(adviser).get(reverse("prospects:detail", args=[outside.pk])).content.decode()
+    assert "data-fit-exception" in detail
+
+
+def test_a_prospect_within_scope_moves_on_as_before(firm, adviser):
+    services.ensure_pipeline(firm)
+    inside = prospect(firm, adviser, stated_needs=["pension_gap"])
+    services.move(prospect=inside, to=stage(firm, "qualifying"), by=adviser)
+    assert services.move(prospect=inside, to=stage(firm, "introduction"), by=adviser).stage.kind == "introduction"
