@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klantbelang.core.domains import Domain
 from klantbelang.core.models import Firm, FirmScopedQuerySet
-from klantbelang.core.roles import Role
+from klantbelang.core.roles import STAFF_ROLES, Role
 
 
 class UserQuerySet(models.QuerySet):
@@ -24,6 +24,10 @@ class UserQuerySet(models.QuerySet):
         if not user.is_staff_member:
             return self.filter(pk=user.pk)
         return self.filter(memberships__firm=user.firm).distinct()
+
+    def staff(self):
+        """People who work in a firm (not its clients or the manufacturers' product developers)."""
+        return self.filter(memberships__role__in=STAFF_ROLES).distinct()
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -105,7 +109,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_staff_member(self) -> bool:
         """Works inside the firm on client files (not a client, not a product developer)."""
-        return self.has_any_role({Role.ADVISER, Role.REVIEWER, Role.MARKETING, Role.MANAGER, Role.ADMIN})
+        return self.has_any_role(STAFF_ROLES)
 
     def role_labels(self) -> list[str]:
         return [str(Role(role).label) for role in Role.values if role in self.roles]

@@ -96,7 +96,7 @@ def user_list(request):
     if not can_view_members(user=request.user):
         raise PermissionDenied
     members = (
-        User.objects.visible_to(request.user)
+        User.objects.visible_to(request.user).staff()  # clients' portal access lives on the client's page
         .prefetch_related(
             Prefetch("memberships", queryset=Membership.objects.filter(firm=request.firm)),
             "teams",

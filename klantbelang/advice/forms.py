@@ -64,7 +64,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.visible_to(user)
+        self.fields["assignee"].queryset = User.objects.visible_to(user).staff()
 
 
 class ResponseForm(forms.Form):

@@ -366,8 +366,8 @@ def add_note(*, case: AdviceCase, by, text: str) -> CaseNote:
 def add_task(*, case: AdviceCase, by, title: str, due_on: datetime.date, assignee: User) -> CaseTask:
     if not can_work_on_case(user=by, case=case):
         raise PermissionDenied
-    if assignee.firm != case.firm:
-        raise ValidationError({"assignee": _("Assign the task to someone in this firm.")})
+    if assignee.firm != case.firm or not assignee.is_staff_member:
+        raise ValidationError({"assignee": _("Assign the task to someone who works in this firm.")})
     task = CaseTask.objects.create(case=case, title=title, due_on=due_on, assignee=assignee)
     record_audit(actor=by, action="case.task_added", obj=case, firm=case.firm)
     return task

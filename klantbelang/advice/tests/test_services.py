@@ -330,3 +330,22 @@ def test_a_mention_mails_the_colleague_after_commit(case, adviser, second_advise
         note = services.add_note(case=case, by=adviser, text="@adviser2@test.nl kun jij de pensioenkant bekijken?")
     assert list(note.mentions.all()) == [second_adviser]
     assert mail.outbox[-1].to == ["adviser2@test.nl"]
+
+
+def test_tasks_go_to_staff_and_the_people_page_lists_staff(login, case, adviser, client_user, admin_user):
+    """Regression: clients were offered as task assignees and listed on the people page as staff."""
+    from django.urls import reverse
+
+    from klantbelang.advice.forms import TaskForm
+
+    choices = set(TaskForm(user=adviser).fields["assignee"].queryset)
+    assert adviser in choices
+    assert client_user not in choices
+    with pytest.raises(ValidationError) as refused:
+        services.add_task(case=case, by=adviser, title="Stukken opvragen", due_on=datetime.date(2026, 12, 10),
+                          assignee=client_user)
+    assert list(refused.value.message_dict) == ["assignee"]
+    assert case.tasks.count() == 0
+    people = login(admin_user).get(reverse("accounts:user_list")).context["members"]
+    assert adviser in list(people)
+    assert client_user not in list(people)
