@@ -154,10 +154,12 @@ class _Applicants:
     """Who applies for a loan in one test: a household, or a survivor alone."""
 
     index: int  # the household
-    persons: tuple[Person, ...]
-    has_partner: bool
-    rate: float
     tested: Household  # the household as the test sees it: whole, or the survivor alone
+    rate: float
+
+    @property
+    def persons(self) -> tuple[Person, ...]:
+        return self.tested.persons
 
 
 def _max_loans(sets: list[_Applicants], households: Sequence[Household], lines: list[Timeline],
@@ -191,7 +193,7 @@ def _max_loans(sets: list[_Applicants], households: Sequence[Household], lines: 
             rates.append(applicants.rate)
             obligations.append(debt)
             labels.append(label)
-            singles.append(not applicants.has_partner)
+            singles.append(not applicants.tested.has_partner)
     income = np.array(incomes, dtype=np.float64)
     at_aow = np.array(flags, dtype=bool)
     rate = np.array(rates, dtype=np.float64)
@@ -265,13 +267,13 @@ def needs_batch(households: Sequence[Household], parameters: ParameterSet) -> li
             if horizon is not None and horizon.year >= line.years.start:
                 pairs.append(_Pair(index, person.id, survivor, line.years.start, horizon))
     shortfalls = _death_shortfalls(pairs, households, lines, parameters)
-    sets = [_Applicants(index, household.persons, household.has_partner, toetsrente(household, parameters), household)
+    sets = [_Applicants(index, household, toetsrente(household, parameters))
             for index, household in enumerate(households)]
     for index, household in enumerate(households):
         if household.mortgage_total > 0 and len(household.persons) == 2:
             for survivor in household.persons:
                 alone = dataclasses.replace(household, situation="single", persons=(survivor,), mortgage_request=None)
-                sets.append(_Applicants(index, (survivor,), False, toetsrente(alone, parameters), alone))
+                sets.append(_Applicants(index, alone, toetsrente(alone, parameters)))
     maxima = _max_loans(sets, households, lines, parameters)
     loans = {(item.index, item.persons[0].id): loan for item, loan in zip(sets[len(households):],
                                                                        maxima[len(households):], strict=True)}
