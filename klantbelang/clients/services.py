@@ -241,6 +241,16 @@ def _send_email_change_link(*, person: Person, to: str, link: str) -> None:
         send_mail(_("Confirm your new e-mail address"), body, None, [to])
 
 
+def email_change_of(token: str) -> tuple[int, str] | None:
+    """(person id, new address) that a confirmation link names, or None for a forged or expired one."""
+    try:
+        person_id, pending = signing.loads(token, salt=EMAIL_CHANGE_SALT,
+                                           max_age=datetime.timedelta(days=EMAIL_CHANGE_DAYS))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return person_id, pending
+
+
 @transaction.atomic
 def confirm_email_change(*, person: Person, by=None, token: str | None = None) -> Person:
     """Make the pending address the person's own: confirmed by a second member of staff (``by``,
@@ -253,12 +263,7 @@ def confirm_email_change(*, person: Person, by=None, token: str | None = None) -
     if not person.email_pending:
         raise InvalidTransition(_("There is no new e-mail address to confirm."))
     if token is not None:
-        try:
-            person_id, pending = signing.loads(token, salt=EMAIL_CHANGE_SALT,
-                                               max_age=datetime.timedelta(days=EMAIL_CHANGE_DAYS))
-        except (signing.BadSignature, ValueError, TypeError):
-            raise InvalidTransition(_("This confirmation link is not valid (any more).")) from None
-        if person_id != person.pk or pending != person.email_pending:
+        if email_change_of(token) != (person.pk, person.email_pending):
             raise InvalidTransition(_("This confirmation link is not valid (any more)."))
         confirmed_by = "old_address"
     else:

@@ -2,7 +2,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -299,11 +298,10 @@ def person_email_confirm(request, pk, person_pk):
 def email_confirm(request, token):
     """The link sent to a person's old address: a page that asks, and a POST that confirms (a mail
     scanner that follows the link changes nothing)."""
-    try:
-        person_id, pending = signing.loads(token, salt=services.EMAIL_CHANGE_SALT,
-                                           max_age=datetime.timedelta(days=services.EMAIL_CHANGE_DAYS))
-    except (signing.BadSignature, ValueError, TypeError):
-        raise Http404 from None
+    change = services.email_change_of(token)
+    if change is None:
+        raise Http404
+    person_id, pending = change
     person = get_object_or_404(Person.objects.select_related("client__firm"), pk=person_id, email_pending=pending)
     done = False
     if request.method == "POST":
