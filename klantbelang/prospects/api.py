@@ -254,6 +254,9 @@ class ModelOut(Schema):
     calibration: list[dict]
     weights: list[dict]
     history: dict
+    chosen: str | None = Field(None, description="The chosen candidate: logistic, additive or boosted_trees")
+    method: str = Field("", description="The chosen candidate in words, in the request's language")
+    why_chosen: str = Field("", description="Why this candidate was chosen, in the request's language")
 
 
 class ScoringJobOut(Schema):
@@ -497,9 +500,11 @@ def model_card(request):
     if model is None:
         return {"trained_at": None, "rows": None, "positives": None, "metrics": {}, "calibration": [], "weights": [],
                 "history": history}
+    chosen = model.metrics.get("chosen", "additive")
     return {"trained_at": model.trained_at, "rows": model.rows, "positives": model.positives,
             "metrics": model.metrics, "calibration": model.calibration, "weights": model.weights,
-            "history": history}
+            "history": history, "chosen": chosen, "method": scoring.candidate_label(chosen),
+            "why_chosen": scoring.why_chosen(model.metrics)}
 
 
 @router.post("/scoring-model/train", response={202: ScoringJobOut}, summary="Retrain the score (background job)")

@@ -1,19 +1,31 @@
-"""The prospect score: one scikit-learn pipeline, used for training, scoring and backtesting alike.
+"""The prospect score: candidate models compared on the firm's own history, the best by a stated rule.
 
-The model is additive on purpose, so that every score can be explained exactly:
+Three candidates, each a scikit-learn pipeline whose output is a probability:
 
-* each numeric column enters twice, as a standardised value (a linear effect) and as one-hot
-  bins (its own value for a code, quantile bins for a measurement), after median imputation,
-  with an indicator column where values were missing;
-* each categorical column is one-hot encoded, missing values as their own category, rare values
-  pooled;
-* an L2-regularised logistic regression with class weights against the imbalance, its strength
-  chosen by inner cross-validation (AUC);
-* Platt calibration fitted on out-of-fold predictions (``ensemble=False``), so the output is a
-  probability and one base model remains to explain.
+* ``additive`` - each numeric column twice, as a standardised value (a linear effect) and as
+  one-hot bins (its own value for a code, quantile bins for a measurement), after median
+  imputation, with an indicator where values were missing; each categorical column one-hot,
+  missing as its own category, rare values pooled; a logistic regression with class weights,
+  its penalty (L1, which keeps only the columns that matter, or L2) and strength chosen by an
+  inner cross-validation on AUC; Platt calibration on out-of-fold predictions;
+* ``logistic`` - standardised logistic regression: numbers scaled, categories one-hot, nothing
+  more. It is the baseline itself, so the rule below can always choose it; its maximum-likelihood
+  fit is its calibration;
+* ``boosted_trees`` - scikit-learn's histogram gradient boosting, shallow trees, slow learning
+  rate, strong L2 on the leaves; Platt calibration on out-of-fold predictions.
 
-A prediction's contribution per column is ``coef · (x - training mean)`` summed over that
-column's output columns, scaled into the calibrated log-odds. Nothing here touches Django.
+Platt calibration is fitted with ``ensemble=False``, so one base model remains to explain.
+
+``backtest`` scores every candidate and both baselines on the same stratified folds; ``choose``
+applies the rule (never below the logistic baseline on AUC or top-20 % capture; then the highest
+AUC, within ``AUC_TIE`` the higher capture, then the lower Brier, then the simpler model). Each
+candidate's own tuning and calibration run inside the training part of every fold, so the
+figures are of rows no part of the candidate saw.
+
+A prediction's contribution per column is exact for the linear candidates (``coef · (x -
+training mean)`` summed over that column's output columns) and the tree SHAP value for the
+boosted trees (``shap.TreeExplainer``, exact and additive for tree ensembles); either is scaled
+into the calibrated log-odds. Nothing here touches Django.
 """
 
 import math
@@ -21,19 +33,28 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import shap
 import sklearn
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import MissingIndicator, SimpleImputer
-from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
-from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder, StandardScaler
+from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder, OrdinalEncoder, StandardScaler
 
 SEED = 0
 CODE_MAX_VALUES = 15  # a numeric column with at most this many values is a code: one-hot per value
-REGULARISATION = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
+# The additive candidate's inner search, strongest regularisation first (the first of equals wins).
+# l1_ratio 1 is the L1 penalty (sparse: columns that do not matter get no weight), 0 the L2 penalty.
+PENALTIES = ((1, 0.01), (0, 0.001), (1, 0.03), (0, 0.01), (1, 0.1), (0, 0.1))
+CANDIDATES = ("logistic", "additive", "boosted_trees")  # simplest first: the order breaks exact ties
+SIMPLE = "logistic"
+AUC_TIE = 0.005  # AUCs closer than this are a tie, decided by top-20 % capture
+SMALL_HISTORY = 100  # with fewer rows of the rarer outcome only the simple model is fitted
+SELECTION_ROWS = 20_000  # candidates are compared on a stratified sample of at most this many rows
 
 
 class DataError(ValueError):
@@ -103,16 +124,67 @@ def _transformers(frame: pd.DataFrame, columns: Columns) -> list:
     return parts
 
 
-def build_pipeline(frame: pd.DataFrame, columns: Columns) -> CalibratedClassifierCV:
-    base = Pipeline([
-        # Sparse: most output columns are one-hot, and the solver is several times faster on them.
-        ("columns", ColumnTransformer(_transformers(frame, columns), sparse_threshold=1.0)),
-        ("model", LogisticRegressionCV(
-            Cs=list(REGULARISATION), l1_ratios=(0,), cv=StratifiedKFold(3, shuffle=True, random_state=SEED),
-            scoring="roc_auc", class_weight="balanced", max_iter=3000, use_legacy_attributes=False)),
-    ])
+def _calibrated(base: Pipeline) -> CalibratedClassifierCV:
     return CalibratedClassifierCV(base, method="sigmoid", ensemble=False,
                                   cv=StratifiedKFold(5, shuffle=True, random_state=SEED))
+
+
+def _standardised(frame: pd.DataFrame, columns: Columns) -> list:
+    """Numbers imputed and scaled, categories one-hot: one part per column, named as in ``_transformers``."""
+    parts = []
+    for index, column in enumerate(columns.numeric):
+        parts.append((f"n{index}", make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True),
+                                                 StandardScaler()), [column]))
+    for index, column in enumerate(columns.categorical):
+        parts.append((f"c{index}", make_pipeline(
+            SimpleImputer(strategy="constant", fill_value="(missing)", keep_empty_features=True),
+            OneHotEncoder(handle_unknown="ignore")), [column]))
+    return parts
+
+
+def _ordinal(columns: Columns) -> list:
+    """For trees: numbers as they are (missing values are routed by the trees), categories as codes."""
+    parts = [(f"n{index}", "passthrough", [column]) for index, column in enumerate(columns.numeric)]
+    parts += [(f"c{index}", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1,
+                                           encoded_missing_value=-2), [column])
+              for index, column in enumerate(columns.categorical)]
+    return parts
+
+
+def tune_additive(frame: pd.DataFrame, target: np.ndarray, columns: Columns) -> dict:
+    """The additive candidate's penalty and strength: the best mean AUC of a 3-fold search over
+    ``PENALTIES`` on the training rows (the transformation is unsupervised and fitted once)."""
+    matrix = ColumnTransformer(_transformers(frame, columns), sparse_threshold=1.0).fit_transform(frame)
+    inner = StratifiedKFold(3, shuffle=True, random_state=SEED)
+    best, best_score = None, -1.0
+    for l1_ratio, strength in PENALTIES:
+        model = LogisticRegression(l1_ratio=l1_ratio, C=strength, solver="liblinear", class_weight="balanced",
+                                   max_iter=3000)
+        score = float(cross_val_score(model, matrix, target, cv=inner, scoring="roc_auc").mean())
+        if score > best_score + 1e-9:
+            best, best_score = {"l1_ratio": l1_ratio, "C": strength}, score
+    return best
+
+
+def build_candidate(name: str, frame: pd.DataFrame, target: np.ndarray,
+                    columns: Columns) -> CalibratedClassifierCV | Pipeline:
+    """The calibrated, unfitted pipeline of one candidate for these training rows."""
+    if name == "additive":
+        model = LogisticRegression(solver="liblinear", class_weight="balanced", max_iter=3000,
+                                   **tune_additive(frame, target, columns))
+        # Sparse: most output columns are one-hot, and the solver is several times faster on them.
+        return _calibrated(Pipeline([("columns", ColumnTransformer(_transformers(frame, columns),
+                                                                   sparse_threshold=1.0)), ("model", model)]))
+    if name == "logistic":
+        # The baseline itself. Its maximum-likelihood fit is its calibration: Platt scaling would fit
+        # a second logistic regression on its one linear score.
+        return logistic_baseline(frame, columns)
+    if name == "boosted_trees":
+        trees = HistGradientBoostingClassifier(
+            learning_rate=0.02, max_iter=400, max_depth=2, min_samples_leaf=max(20, round(0.02 * len(frame))),
+            l2_regularization=10.0, early_stopping=False, random_state=SEED)
+        return _calibrated(Pipeline([("columns", ColumnTransformer(_ordinal(columns))), ("model", trees)]))
+    raise ValueError(f"unknown candidate {name!r}")
 
 
 def check_classes(target: np.ndarray, folds: int) -> None:
@@ -129,17 +201,27 @@ def check_classes(target: np.ndarray, folds: int) -> None:
 
 @dataclass
 class Model:
-    """A fitted score: the calibrated pipeline and what explaining it needs."""
+    """A fitted score: the calibrated pipeline of the chosen candidate and what explaining it needs."""
 
     columns: Columns
-    pipeline: CalibratedClassifierCV
+    pipeline: CalibratedClassifierCV | Pipeline
     means: np.ndarray | None = None
     spread: list[float] | None = None
     library_version: str = sklearn.__version__
+    candidate: str = "additive"  # models stored before the selection were all additive
 
     @property
     def _base(self) -> Pipeline:
+        if isinstance(self.pipeline, Pipeline):
+            return self.pipeline
         return self.pipeline.calibrated_classifiers_[0].estimator
+
+    @property
+    def _scale(self) -> float:
+        """From the base model's log-odds to the calibrated log-odds (Platt: 1 / (1 + exp(a·f + b)))."""
+        if isinstance(self.pipeline, Pipeline):
+            return 1.0
+        return float(-self.pipeline.calibrated_classifiers_[0].calibrators[0].a_)
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         return self.pipeline.predict_proba(prepare(frame, self.columns))[:, 1]
@@ -149,14 +231,15 @@ class Model:
         average prospect of the training data (positive: up)."""
         transformer = self._base.named_steps["columns"]
         model = self._base.named_steps["model"]
-        calibrator = self.pipeline.calibrated_classifiers_[0].calibrators[0]
         transformed = _dense(transformer.transform(prepare(frame, self.columns)))
-        centred = (transformed - self.means) * model.coef_[0]
-        owners = self._owners(transformer)
+        if self.candidate == "boosted_trees":
+            centred = shap.TreeExplainer(model).shap_values(transformed)
+        else:
+            centred = (transformed - self.means) * model.coef_[0]
         out = np.zeros((len(frame), len(self.columns.all)))
-        for index, slice_ in owners:
+        for index, slice_ in self._owners(transformer):
             out[:, index] += centred[:, slice_].sum(axis=1)
-        return out * -calibrator.a_
+        return out * self._scale
 
     def _owners(self, transformer: ColumnTransformer) -> list[tuple[int, slice]]:
         position = {column: index for index, column in enumerate(self.columns.all)}
@@ -173,12 +256,14 @@ class Model:
         return sorted(zip(self.columns.all, self.spread, strict=True), key=lambda item: -item[1])
 
 
-def fit(frame: pd.DataFrame, target: np.ndarray, columns: Columns | None = None) -> Model:
+def fit(frame: pd.DataFrame, target: np.ndarray, columns: Columns | None = None, *,
+        candidate: str = "additive") -> Model:
     columns = columns or infer_columns(frame)
     data = prepare(frame, columns)
-    pipeline = build_pipeline(data, columns)
+    target = np.asarray(target, dtype=int)
+    pipeline = build_candidate(candidate, data, target, columns)
     pipeline.fit(data, target)
-    model = Model(columns=columns, pipeline=pipeline)
+    model = Model(columns=columns, pipeline=pipeline, candidate=candidate)
     transformer = model._base.named_steps["columns"]
     model.means = np.asarray(transformer.transform(data).mean(axis=0)).ravel()
     model.spread = model.contributions(frame).std(axis=0).tolist()
@@ -193,15 +278,8 @@ def _dense(matrix) -> np.ndarray:
 
 def logistic_baseline(frame: pd.DataFrame, columns: Columns) -> Pipeline:
     """Standardised logistic regression: numbers scaled, categories one-hot, nothing more."""
-    parts = []
-    if columns.numeric:
-        parts.append(("numbers", make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True),
-                                               StandardScaler()), columns.numeric))
-    if columns.categorical:
-        parts.append(("categories", make_pipeline(
-            SimpleImputer(strategy="constant", fill_value="(missing)", keep_empty_features=True),
-            OneHotEncoder(handle_unknown="ignore", sparse_output=False)), columns.categorical))
-    return make_pipeline(ColumnTransformer(parts, sparse_threshold=0), LogisticRegression(max_iter=3000))
+    return Pipeline([("columns", ColumnTransformer(_standardised(frame, columns), sparse_threshold=0)),
+                     ("model", LogisticRegression(max_iter=3000))])
 
 
 class FrequencyNaiveBayes:
@@ -280,10 +358,39 @@ def _figures(target: np.ndarray, scores: np.ndarray) -> dict:
             "brier": round(float(brier_score_loss(target, scores)), 4)}
 
 
+def choose(candidates: dict[str, dict], baseline: dict) -> tuple[str, str]:
+    """The rule: a candidate below the logistic baseline on AUC or on top-20 % capture is never
+    chosen; of the rest the highest AUC, where AUCs are within ``AUC_TIE`` the higher capture,
+    then the lower Brier, then the simpler model. Returns the name and the reason's code."""
+    eligible = [name for name in CANDIDATES if name in candidates
+                and candidates[name]["auc"] >= baseline["auc"]
+                and candidates[name]["capture_top20"] >= baseline["capture_top20"]]
+    if not eligible:
+        return SIMPLE, "none_above_baseline"
+    best_auc = max(candidates[name]["auc"] for name in eligible)
+    contenders = [name for name in eligible if candidates[name]["auc"] >= best_auc - AUC_TIE]
+    chosen = min(contenders, key=lambda name: (-candidates[name]["capture_top20"], candidates[name]["brier"],
+                                               CANDIDATES.index(name)))
+    return chosen, "rule"
+
+
+def _sample(target: np.ndarray, rows: int) -> np.ndarray:
+    """Row positions of a stratified random sample (fixed seed), all rows when there are few enough."""
+    if len(target) <= rows:
+        return np.arange(len(target))
+    rng = np.random.default_rng(SEED)
+    picked = []
+    for outcome in (0, 1):
+        positions = np.flatnonzero(target == outcome)
+        picked.append(rng.choice(positions, size=round(rows * len(positions) / len(target)), replace=False))
+    return np.sort(np.concatenate(picked))
+
+
 def backtest(frame: pd.DataFrame, target: np.ndarray, *, folds: int = 5, columns: Columns | None = None,
              progress=None) -> dict:
-    """Stratified k-fold cross-validation (fixed seed) of the production pipeline and the two
-    baselines on the same folds; every row is scored by models that never saw it."""
+    """Stratified k-fold cross-validation (fixed seed) of every candidate and the two baselines on
+    the same folds; every row is scored by models that never saw it. The top-level figures and the
+    calibration are the chosen candidate's."""
     if folds < 2:
         raise DataError("folds must be at least 2")
     target = np.asarray(target, dtype=int)
@@ -291,26 +398,32 @@ def backtest(frame: pd.DataFrame, target: np.ndarray, *, folds: int = 5, columns
     columns = columns or infer_columns(frame)
     if not columns.all:
         raise DataError("there are no feature columns besides the target")
-    data = prepare(frame, columns)
-    predictions = {name: np.zeros(len(target)) for name in ("model", "logistic", "naive_bayes")}
-    splits = StratifiedKFold(folds, shuffle=True, random_state=SEED).split(data, target)
+    rows = _sample(target, SELECTION_ROWS)
+    data, target_used = prepare(frame, columns).iloc[rows], target[rows]
+    small = min(int(target.sum()), int(len(target) - target.sum())) < SMALL_HISTORY
+    names = [SIMPLE] if small else list(CANDIDATES)
+    predictions = {name: np.zeros(len(rows)) for name in [*names, "baseline_naive_bayes"]}
+    splits = StratifiedKFold(folds, shuffle=True, random_state=SEED).split(data, target_used)
     for fold, (train, test) in enumerate(splits, start=1):
-        train_frame, test_frame = data.iloc[train], data.iloc[test]
-        model = build_pipeline(train_frame, columns).fit(train_frame, target[train])
-        predictions["model"][test] = model.predict_proba(test_frame)[:, 1]
-        baseline = logistic_baseline(train_frame, columns).fit(train_frame, target[train])
-        predictions["logistic"][test] = baseline.predict_proba(test_frame)[:, 1]
-        bayes = FrequencyNaiveBayes(columns).fit(train_frame, target[train])
-        predictions["naive_bayes"][test] = bayes.predict_proba(test_frame)[:, 1]
+        train_frame, test_frame, train_target = data.iloc[train], data.iloc[test], target_used[train]
+        for name in names:
+            model = build_candidate(name, train_frame, train_target, columns).fit(train_frame, train_target)
+            predictions[name][test] = model.predict_proba(test_frame)[:, 1]
+        bayes = FrequencyNaiveBayes(columns).fit(train_frame, train_target)
+        predictions["baseline_naive_bayes"][test] = bayes.predict_proba(test_frame)[:, 1]
         if progress:
             progress(fold, folds)
+    candidates = {name: _figures(target_used, predictions[name]) for name in names}
+    baseline_figures = candidates[SIMPLE]  # the logistic candidate is the baseline (build_candidate)
+    chosen, reason = (SIMPLE, "small_history") if small else choose(candidates, baseline_figures)
     return {
         "rows": len(target), "positives": int(target.sum()), "features": len(columns.all),
-        "folds": folds, "seed": SEED,
-        **_figures(target, predictions["model"]),
-        "baseline_logistic": _figures(target, predictions["logistic"]),
-        "baseline_naive_bayes": _figures(target, predictions["naive_bayes"]),
-        "calibration": calibration_bins(target, predictions["model"]),
+        "folds": folds, "seed": SEED, "selection_rows": len(rows),
+        **candidates[chosen],
+        "chosen": chosen, "reason": reason, "candidates": candidates,
+        "baseline_logistic": baseline_figures,
+        "baseline_naive_bayes": _figures(target_used, predictions["baseline_naive_bayes"]),
+        "calibration": calibration_bins(target_used, predictions[chosen]),
     }
 
 

@@ -7,7 +7,9 @@ import pickle
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from klantbelang.core.errors import DomainError
 
@@ -17,6 +19,38 @@ from .models import OPEN_KINDS, Prospect, ScoringModel, ServiceScope
 
 MINIMUM_PER_OUTCOME = 50
 BATCH = 500
+
+
+CANDIDATE_LABELS = {
+    "logistic": gettext_lazy("Standardised logistic regression (the baseline)"),
+    "additive": gettext_lazy("Additive model: binned and linear terms, sparse or ridge logistic regression, "
+                             "Platt-calibrated"),
+    "boosted_trees": gettext_lazy("Gradient-boosted trees (histogram gradient boosting), Platt-calibrated, "
+                                  "explained with tree SHAP values"),
+}
+
+
+def candidate_label(name: str) -> str:
+    return str(CANDIDATE_LABELS.get(name, name))
+
+
+def why_chosen(metrics: dict) -> str:
+    """The selection's reason in words, in the reader's language (empty for a model trained
+    before candidates were compared)."""
+    chosen, reason = metrics.get("chosen"), metrics.get("reason")
+    if not chosen:
+        return ""
+    if reason == "small_history":
+        return _("With fewer than %(minimum)s prospects of the rarer outcome a comparison of candidates is "
+                 "too uncertain, so the simple logistic regression is used.") % {"minimum": ml.SMALL_HISTORY}
+    if reason == "none_above_baseline":
+        return _("No other candidate reached the logistic baseline on both AUC and top-20 %% capture, so the "
+                 "baseline itself is used.") % {}
+    return _("Chosen by the rule: never below the logistic baseline on AUC or top-20 %% capture; then the "
+             "highest AUC, where AUCs differ by less than %(tie)s the higher top-20 %% capture, then the lower "
+             "Brier score, then the simpler model. %(label)s scored best.") % {
+        "tie": number_format(ml.AUC_TIE, 3),
+        "label": candidate_label(chosen)}
 
 
 class InsufficientHistory(DomainError):
@@ -56,7 +90,7 @@ def train(*, firm, by, today: datetime.date | None = None, progress=None) -> Sco
             progress(fold, steps, _("Backtest fold %(fold)s of %(folds)s") % {"fold": fold, "folds": folds})
 
     figures = ml.backtest(frame, outcomes, folds=5, columns=COLUMNS, progress=fold_done)
-    model = ml.fit(frame, outcomes, columns=COLUMNS)
+    model = ml.fit(frame, outcomes, columns=COLUMNS, candidate=figures["chosen"])
     if progress:
         progress(6, steps, _("Fitted on all %(rows)s closed prospects") % {"rows": len(outcomes)})
     buffer = io.BytesIO()

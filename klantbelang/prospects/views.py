@@ -469,7 +469,13 @@ def model_card(request):
                                            for item in model.calibration]},
         {"label": _("Perfect calibration"), "data": [{"x": 0, "y": 0}, {"x": 1, "y": 1}]}]} if model else None
     labels = feature_labels()
+    metrics = model.metrics if model else {}
+    chosen = metrics.get("chosen", "additive")
+    candidates = [{"name": name, "label": scoring.candidate_label(name), "chosen": name == chosen, **figures}
+                  for name, figures in metrics.get("candidates", {}).items()]
     return TemplateResponse(request, "prospects/model_card.html", {
+        "method": scoring.candidate_label(chosen), "candidates": candidates,
+        "why_chosen": scoring.why_chosen(metrics),
         "model": model, "weights": [{**item, "label": labels.get(item["feature"], item["feature"])}
                                     for item in (model.weights if model else [])][:10],
         "history": scoring.history(firm, today=timezone.localdate()),

@@ -35,13 +35,27 @@ def test_json_output_has_the_figures_and_both_baselines(tmp_path):
     for part in (figures, figures["baseline_logistic"], figures["baseline_naive_bayes"]):
         assert {"auc", "capture_top20", "brier"} <= set(part)
         assert 0.5 < part["auc"] < 1
+    # 240 rows hold fewer than 100 of the rarer outcome: the simple model, which is the baseline.
+    assert (figures["chosen"], figures["reason"]) == ("logistic", "small_history")
+    assert figures["candidates"] == {"logistic": figures["baseline_logistic"]}
+
+
+def test_a_longer_history_compares_every_candidate(tmp_path):
+    path = _csv(tmp_path / "history.csv", rows=700)
+    figures = json.loads(_run("--csv", str(path), "--target", "won", "--format", "json", "--folds", "3"))
+    assert list(figures["candidates"]) == ["logistic", "additive", "boosted_trees"]
+    assert figures["reason"] == "rule"
+    assert {key: figures[key] for key in ("auc", "capture_top20", "brier")} == figures["candidates"][figures["chosen"]]
+    text = _run("--csv", str(path), "--target", "won", "--folds", "3")
+    assert f"candidate: {figures['chosen']} (chosen)" in text
+    assert text.count("candidate: ") == 3
 
 
 def test_semicolons_and_yes_no_targets(tmp_path):
     path = _csv(tmp_path / "history.csv", values=("yes", "no"), delimiter=";")
     text = _run("--csv", str(path), "--target", "won", "--folds", "3")
     assert text.splitlines()[0].startswith("240 rows")
-    assert "production score" in text
+    assert "candidate: logistic (chosen)" in text
     assert "naive Bayes baseline" in text
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klantbelang.core.models import AuditEvent, BackgroundJob
-from klantbelang.prospects import services
+from klantbelang.prospects import scoring, services
 from klantbelang.prospects.models import LostReason, Prospect, ScoringModel, Source, StageChange
 
 from .factories import GOOD_CHECK, prospect, source, stage
@@ -228,6 +228,9 @@ def test_training_as_a_background_job_then_scores_with_factors(client, login, fi
     model = ScoringModel.objects.get(firm=firm)
     assert (model.rows, model.positives) == (130, 60)
     assert {"auc", "capture_top20", "brier", "baseline_logistic", "baseline_naive_bayes"} <= set(model.metrics)
+    # 60 lasting clients is fewer than the 100 a comparison of candidates needs: the simple model, said so.
+    assert (model.metrics["chosen"], model.metrics["reason"]) == ("logistic", "small_history")
+    assert list(model.metrics["candidates"]) == ["logistic"]
     fresh.refresh_from_db()
     cold.refresh_from_db()
     assert fresh.score > cold.score
@@ -245,6 +248,29 @@ def test_training_as_a_background_job_then_scores_with_factors(client, login, fi
     api = client.get("/api/v1/scoring-model", headers={"Authorization": _token(adviser)}).json()
     assert api["rows"] == 130
     assert api["history"]["enough"] is True
+    assert api["chosen"] == "logistic"
+    assert api["why_chosen"].startswith("Met minder dan 100 prospects van de zeldzamere uitkomst")
+
+
+def test_training_on_a_longer_history_compares_the_candidates_on_the_card(client, login, firm, marketing):
+    _history(firm, marketing, lasting=110, other=130)
+    model = scoring.train(firm=firm, by=marketing)
+    assert set(model.metrics["candidates"]) == {"logistic", "additive", "boosted_trees"}
+    assert model.metrics["reason"] == "rule"
+    chosen = model.metrics["candidates"][model.metrics["chosen"]]
+    baseline = model.metrics["baseline_logistic"]
+    assert chosen["auc"] >= baseline["auc"]
+    assert chosen["capture_top20"] >= baseline["capture_top20"]
+    assert scoring.load(model).candidate == model.metrics["chosen"]
+    browser = login(marketing)
+    for language, badge, rule in (("nl", "gekozen", "Gekozen volgens de regel"),
+                                  ("en", "chosen", "Chosen by the rule")):
+        browser.cookies["django_language"] = language
+        card = browser.get(reverse("prospects:model"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert card.count("data-candidate=") == 3
+        assert f'data-candidate="{model.metrics["chosen"]}" class="chosen"' in card
+        assert f'<span class="badge">{badge}</span>' in card
+        assert rule in card
 
 
 def _token(user):
@@ -328,8 +354,6 @@ def test_a_new_prospect_is_scored_at_once_and_again_when_its_features_change(
         client, firm, marketing, adviser, django_capture_on_commit_callbacks):
     """Regression: a new prospect had no score until the nightly batch, and ``why_no_score`` was
     empty. Now creating it, or changing what the score reads, scores it in the background."""
-    from klantbelang.prospects import scoring
-
     _history(firm, marketing, lasting=60, other=70)
     scoring.train(firm=firm, by=marketing)
     referral = Source.objects.get(firm=firm, name="Referral")
@@ -360,8 +384,6 @@ def test_a_new_prospect_is_scored_at_once_and_again_when_its_features_change(
 
 
 def test_why_no_score_names_the_reason(client, firm, marketing, adviser):
-    from klantbelang.prospects import scoring
-
     waiting = prospect(firm, adviser)
     headers = {"Authorization": _token(adviser)}
     without = client.get(f"/api/v1/prospects/{waiting.pk}/score", headers=headers).json()["why_no_score"]
