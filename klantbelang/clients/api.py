@@ -46,6 +46,7 @@ class ClientOut(Schema):
     id: int
     reference: str
     name: str
+    postcode: str
     responsible_adviser: str
     team: str | None
     has_portal_access: bool
@@ -127,9 +128,18 @@ class PersonIn(Schema):
 
 class ClientIn(Schema):
     name: str = Field(max_length=200)
+    postcode: str = Field(default="", max_length=10, description='Dutch "1234 AB" or Belgian "1000"; stored normalised')
     responsible_adviser: int
     team: int | None = None
     persons: list[PersonIn] = Field(min_length=1, max_length=20)
+    allow_duplicate: bool = Field(default=False, description=(
+        "A household with an adult of the same last name and date of birth (and no other postcode) is "
+        "refused with 409 possible_duplicate; true creates it anyway."))
+
+
+class PossibleDuplicate(DomainError):
+    code = "possible_duplicate"
+    status = 409
 
 
 def _clients(user):
@@ -153,9 +163,17 @@ def list_clients(request, filters: Query[ClientQuery]):
 def create_client(request, payload: ClientIn):
     adviser = get_object_or_404(User.objects.visible_to(request.auth), pk=payload.responsible_adviser)
     team = get_object_or_404(Team.objects.visible_to(request.auth), pk=payload.team) if payload.team else None
-    client = services.create_client(firm=request.auth.firm, by=request.auth, name=payload.name,
-                                    responsible_adviser=adviser, team=team,
-                                    persons=[person.dict() for person in payload.persons])
+    persons = [person.dict() for person in payload.persons]
+    postcode = services.normal_postcode(payload.postcode)
+    if not payload.allow_duplicate:
+        duplicates = list(Client.objects.possible_duplicates(firm=request.auth.firm, persons=persons,
+                                                             postcode=postcode).values_list("reference", flat=True))
+        if duplicates:
+            raise PossibleDuplicate(_("This household may already be on file: %(references)s has a person with the "
+                                      "same last name and date of birth. Send allow_duplicate true if it is another "
+                                      "household.") % {"references": ", ".join(duplicates)})
+    client = services.create_client(firm=request.auth.firm, by=request.auth, name=payload.name, postcode=postcode,
+                                    responsible_adviser=adviser, team=team, persons=persons)
     return 201, _clients(request.auth).get(pk=client.pk)
 
 

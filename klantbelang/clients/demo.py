@@ -14,6 +14,13 @@ from .privacy import record_consent
 from .services import create_client, import_profile
 
 SIZES = {"demo-advies": 500, "ander-kantoor": 50}
+# Postcode areas around Utrecht and Amersfoort, where the demo firm works.
+POSTCODE_AREAS = (3511, 3512, 3521, 3523, 3531, 3552, 3581, 3584, 3722, 3731, 3811, 3815, 3824)
+LETTERS = "ABCEGHJKLMNPRTVWXZ"
+
+
+def _postcode(rng: random.Random) -> str:
+    return f"{rng.choice(POSTCODE_AREAS)} {rng.choice(LETTERS)}{rng.choice(LETTERS)}"
 
 
 def seed(context: dict) -> None:
@@ -25,17 +32,19 @@ def seed(context: dict) -> None:
     for slug, size in SIZES.items():
         firm = context["firms"][slug]
         rng = random.Random(f"households-{slug}")
+        postcodes = random.Random(f"postcodes-{slug}")  # its own sequence: the households stay as they were
         teams = list(Team.objects.filter(firm=firm).order_by("name"))
         existing = set(Client.objects.filter(firm=firm).values_list("reference", flat=True))
         for number in range(1, size + 1):
             name, persons, data = household(rng, today, number)
             reference = f"K{number:06d}"
+            postcode = _postcode(postcodes)
             if reference in existing:
                 continue
             adviser = advisers[slug][number % len(advisers[slug])]
             team = next((team for team in teams if adviser in team.members.all()), None)
             client = create_client(firm=firm, by=None, name=name, responsible_adviser=adviser, team=team,
-                                   persons=persons, reference=reference, today=today)
+                                   persons=persons, reference=reference, postcode=postcode, today=today)
             import_profile(client=client, data=data, today=today)
             created += 1
     demo = context["firms"]["demo-advies"]
@@ -44,7 +53,8 @@ def seed(context: dict) -> None:
         client = create_client(firm=demo, by=None, name="Huishouden Mulder",
                                responsible_adviser=people["adviser@demo.nl"],
                                persons=[{"role": "client", "first_name": "Claire", "last_name": "Mulder",
-                                         "email": "client@demo.nl"}], reference="K900001", today=today)
+                                         "email": "client@demo.nl"}], reference="K900001", postcode="3581 KP",
+                               today=today)
         client.portal_user = claire
         client.save(update_fields=["portal_user"])
         Person.objects.filter(client=client).update(employment="")

@@ -61,8 +61,12 @@ class ClientForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE, required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False,
+                               help_text=_("Dutch (1234 AB) or Belgian (1000)."))
     responsible_adviser = forms.ModelChoiceField(label=_("Responsible adviser"), queryset=User.objects.none())
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    # Shown only once households with the same person were found (views.client_create).
+    create_anyway = forms.BooleanField(label=_("This is another household: create it anyway"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -39,6 +39,24 @@ class ClientQuerySet(models.QuerySet):
             return clients.filter(portal_user=user)
         return self.none()
 
+    def possible_duplicates(self, *, firm, persons: list[dict], postcode: str = ""):
+        """The firm's households (erased ones aside) that already hold one of these adults: the same
+        last name (any case) and date of birth, and the same postcode unless either has none. The
+        whole firm is searched, not just what the user sees: a household in a colleague's team is
+        just as much a duplicate."""
+        match = Q()
+        for person in persons:
+            if person.get("role") in ("client", "partner") and person.get("date_of_birth") and person.get("last_name"):
+                match |= Q(persons__last_name__iexact=person["last_name"].strip(),
+                           persons__date_of_birth=person["date_of_birth"],
+                           persons__role__in=("client", "partner"))
+        if not match:
+            return self.none()
+        households = self.filter(match, firm=firm, erased_at__isnull=True)
+        if postcode:
+            households = households.filter(Q(postcode="") | Q(postcode=postcode))
+        return households.distinct().order_by("reference")
+
 
 class ClientNumber(models.Model):
     """The firm's client-number sequence: the last number handed out. It only goes up, so a number
@@ -57,6 +75,9 @@ class Client(models.Model):
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="clients")
     reference = models.CharField(_("client number"), max_length=30)
     name = models.CharField(_("name"), max_length=200, help_text=_("For example: Household Jansen"))
+    # Where the household lives (Dutch "1234 AB" or Belgian "1000", services.normal_postcode): with
+    # a name and a date of birth it tells a new household from one already on file.
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
     responsible_adviser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                             related_name="clients", verbose_name=_("responsible adviser"))
     team = models.ForeignKey("accounts.Team", on_delete=models.SET_NULL, null=True, blank=True,

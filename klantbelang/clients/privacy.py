@@ -196,9 +196,10 @@ def erase(*, client: Client, by, reason: str, today: datetime.date | None = None
         Consent.objects.create(client=client, purpose=purpose, given=False, channel=Consent.Channel.ERASURE,
                                recorded_by=by)
     client.persons.update(email="", phone="", vulnerability_note="")
+    client.postcode = ""  # where they live is contact data; the advice files do not need it
     client.erased_at = timezone.now()
     client.retain_until = _retained_until(today)
-    client.save(update_fields=["erased_at", "retain_until"])
+    client.save(update_fields=["postcode", "erased_at", "retain_until"])
     return client
 
 

@@ -1,6 +1,7 @@
 """Writing client data: every change goes through here and writes its audit event."""
 
 import datetime
+import re
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,9 +53,28 @@ def _next_reference(firm) -> str:
             return reference
 
 
+DUTCH_POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Z]{2})$")
+BELGIAN_POSTCODE = re.compile(r"^[1-9][0-9]{3}$")
+UNUSED_DUTCH_LETTERS = {"SA", "SD", "SS"}  # PostNL does not issue these letter pairs
+
+
+def normal_postcode(value: str) -> str:
+    """A Dutch postcode as "1234 AB", a Belgian one as "1000", nothing as ""; anything else is a
+    ValidationError on the postcode."""
+    text = " ".join((value or "").upper().split())
+    if not text:
+        return ""
+    dutch = DUTCH_POSTCODE.match(text)
+    if dutch and dutch.group(2) not in UNUSED_DUTCH_LETTERS:
+        return f"{dutch.group(1)} {dutch.group(2)}"
+    if BELGIAN_POSTCODE.match(text):
+        return text
+    raise ValidationError({"postcode": _("Enter a Dutch postcode (1234 AB) or a Belgian one (1000).")})
+
+
 @transaction.atomic
 def create_client(*, firm, by, name: str, responsible_adviser: User, persons: list[dict], team=None,
-                  reference: str = "", today: datetime.date | None = None) -> Client:
+                  reference: str = "", postcode: str = "", today: datetime.date | None = None) -> Client:
     """A new household with its persons and profile version 1. ``by`` None: system (demo, import)."""
     if by is not None and not (can_create_client(user=by) and by.firm == firm):
         raise PermissionDenied
@@ -67,13 +87,15 @@ def create_client(*, firm, by, name: str, responsible_adviser: User, persons: li
     check_birth_dates(persons, today=today or timezone.localdate())
     if reference and Client.objects.filter(firm=firm, reference=reference).exists():
         raise ValidationError({"reference": _("Another household already has this client number.")})
+    postcode = normal_postcode(postcode)
     client = Client.objects.create(firm=firm, name=name, reference=reference or _next_reference(firm),
-                                   responsible_adviser=responsible_adviser, team=team)
+                                   responsible_adviser=responsible_adviser, team=team, postcode=postcode)
     for fields in persons:
         Person.objects.create(client=client, **fields)
     record_audit(actor=by, action="client.created", obj=client,
                  changes={"name": {"before": None, "after": name},
-                          "responsible_adviser": {"before": None, "after": responsible_adviser.pk}})
+                          "responsible_adviser": {"before": None, "after": responsible_adviser.pk},
+                          **({"postcode": {"before": None, "after": postcode}} if postcode else {})})
     _new_version(client=client, data=empty_profile(), by=by, source=NeedsProfile.Source.ADVISER,
                  previous=None, today=today)
     return client

@@ -56,20 +56,31 @@ def client_create(request):
     if not can_create_client(user=request.user):
         raise PermissionDenied
     form = ClientForm(request.POST or None, user=request.user)
+    duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        persons = [{"role": "client", "first_name": data["first_name"], "last_name": data["last_name"],
+                    "date_of_birth": data["date_of_birth"], "email": data["email"] or ""}]
         try:
-            client = services.create_client(
-                firm=request.firm, by=request.user, name=data["name"], responsible_adviser=data["responsible_adviser"],
-                team=data["team"], persons=[{"role": "client", "first_name": data["first_name"],
-                                             "last_name": data["last_name"], "date_of_birth": data["date_of_birth"],
-                                             "email": data["email"] or ""}])
+            postcode = services.normal_postcode(data["postcode"])
+            if not data["create_anyway"]:
+                duplicates = list(Client.objects.possible_duplicates(firm=request.firm, persons=persons,
+                                                                     postcode=postcode)
+                                  .select_related("responsible_adviser")[:10])
+            if not duplicates:
+                client = services.create_client(
+                    firm=request.firm, by=request.user, name=data["name"], postcode=postcode,
+                    responsible_adviser=data["responsible_adviser"], team=data["team"], persons=persons)
         except ValidationError as error:
             for field, field_errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, field_errors)
         else:
-            return redirect("clients:client_detail", pk=client.pk)
-    return TemplateResponse(request, "clients/client_form.html", {"form": form})
+            if not duplicates:
+                return redirect("clients:client_detail", pk=client.pk)
+    visible = set(Client.objects.visible_to(request.user).filter(pk__in=[item.pk for item in duplicates])
+                  .values_list("pk", flat=True)) if duplicates else set()
+    return TemplateResponse(request, "clients/client_form.html", {
+        "form": form, "duplicates": [(item, item.pk in visible) for item in duplicates]})
 
 
 def _context(request, client):

@@ -146,12 +146,14 @@ def test_consent_form_in_the_portal_and_for_staff(released, adviser, client_user
 
 def test_erasure_keeps_the_advice_files_and_removes_the_rest(released, manager, adviser, client_user, login):
     portal_user = client_user
+    Client.objects.filter(pk=released.pk).update(postcode="3581 KP")
     kept = privacy.erase(client=released, by=manager, reason="Brief van 20 november, identiteit gecontroleerd.",
                          today=datetime.date(2026, 11, 27))
     assert kept.retain_until == datetime.date(2033, 11, 27)
     assert kept.erased_at is not None
     assert kept.portal_user is None
     assert list(kept.persons.values_list("email", "phone", "vulnerability_note").distinct()) == [("", "", "")]
+    assert Client.objects.get(pk=kept.pk).postcode == ""
     assert AdviceVersion.objects.filter(case__client=kept).count() == 1
     assert NeedsProfile.objects.filter(client=kept).exists()
     current = {row["purpose"]: row for row in privacy.current_consents(kept)}
