@@ -21,8 +21,11 @@ class ProductFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     provider = django_filters.ModelChoiceFilter(label=_("Provider"), queryset=Provider.objects.none())
     sri_max = django_filters.NumberFilter(label=_("Risk indicator at most"), field_name="sri", lookup_expr="lte")
-    sfdr_article = django_filters.TypedChoiceFilter(label=_("SFDR article"), coerce=int,
-                                                    choices=[(6, "6"), (8, "8"), (9, "9")])
+    # A ChoiceFilter, so that the form offers "any" first: a select without an empty choice sends
+    # its first value, and every search from the page found only article-6 products (no insurance).
+    sfdr_article = django_filters.ChoiceFilter(label=_("SFDR article"),
+                                               choices=[("6", _("Article 6")), ("8", _("Article 8")),
+                                                        ("9", _("Article 9"))])
     need = django_filters.ChoiceFilter(label=_("Serves the need"), choices=NeedType.choices, method="serves_need")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Product.Status.choices)
     # Reached from a client's page ("products within this client's target market"): a hidden

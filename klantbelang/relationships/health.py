@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .models import Complaint, PeriodicReview, Survey
+from .models import Complaint, PeriodicReview, ServiceAgreement, Survey
+
+NO_AGREEMENT_POINTS = 30  # a relationship nobody has agreed to is not a healthy one yet, however new
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,9 @@ class Health:
 
 def relationship_health(*, client, today: datetime.date) -> Health:
     points, reasons = 100, []
+    if not client.agreements.filter(status=ServiceAgreement.Status.CONFIRMED).exists():
+        points -= NO_AGREEMENT_POINTS
+        reasons.append(_("No service agreement confirmed by both sides yet: the relationship is not agreed."))
     last_contact = max(filter(None, [
         client.current_profile.created_at.date() if client.current_profile else None,
         *[review.completed_at.date() for review in client.reviews.exclude(completed_at=None).only("completed_at")],

@@ -22,7 +22,7 @@ def test_product_pages_permission_matrix(request, login, firm, role, status):
 
 
 def test_product_list_filters_and_constant_queries(login, firm, adviser, django_assert_num_queries):
-    ProductFactory(firm=firm, name="Groen Aandelenfonds", sri=5, needs_served=["wealth_building"])
+    ProductFactory(firm=firm, name="Groen Aandelenfonds", sri=5, sfdr_article=8, needs_served=["wealth_building"])
     ProductFactory(firm=firm, name="Spaarrekening", sri=1, category="savings", needs_served=["emergency_buffer"])
     browser = login(adviser)
     names = lambda response: [product.name for product in response.context["page"]]  # noqa: E731
@@ -30,12 +30,29 @@ def test_product_list_filters_and_constant_queries(login, firm, adviser, django_
     assert names(browser.get(reverse("products:product_list"), {"q": "groen"})) == ["Groen Aandelenfonds"]
     assert names(browser.get(reverse("products:product_list"), {"need": "emergency_buffer"})) == ["Spaarrekening"]
     assert names(browser.get(reverse("products:product_list"), {"category": "savings"})) == ["Spaarrekening"]
+    assert names(browser.get(reverse("products:product_list"), {"sfdr_article": "8"})) == ["Groen Aandelenfonds"]
     with django_assert_num_queries(7) as baseline:
         browser.get(reverse("products:product_list"))
     for _ in range(20):
         ProductFactory(firm=firm)
     with django_assert_num_queries(len(baseline.captured_queries)):
         browser.get(reverse("products:product_list"))
+
+
+def test_the_search_form_as_the_page_sends_it_finds_insurance_too(login, firm, adviser):
+    """Regression: the SFDR select had no empty choice, so a browser sent article 6 with every search
+    and products without an SFDR article (insurance, mortgages) were never found."""
+    ProductFactory(firm=firm, name="Overlijdensrisicoverzekering", category="term_life", sfdr_article=None,
+                   needs_served=["death_cover"])
+    ProductFactory(firm=firm, name="Groen Aandelenfonds", sfdr_article=8)
+    browser = login(adviser)
+    page = browser.get(reverse("products:product_list")).content.decode()
+    select = page[page.index('name="sfdr_article"'):]
+    first_option = select[select.index("<option"):select.index("</option>")]
+    assert 'value=""' in first_option  # what an untouched select sends: nothing
+    found = browser.get(reverse("products:product_list"), {"q": "", "category": "", "sfdr_article": "",
+                                                           "need": "death_cover"})
+    assert [product.name for product in found.context["page"]] == ["Overlijdensrisicoverzekering"]
 
 
 def test_product_page_states_the_target_market_in_plain_words(login, firm, adviser):

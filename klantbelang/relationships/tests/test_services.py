@@ -218,6 +218,18 @@ def test_complaints_are_for_the_manager_and_the_responsible_adviser(firm, advise
 
 # The survey below is answered now (the clock); health is judged on fixed days around it.
 @time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_a_new_client_without_an_agreement_is_not_a_healthy_relationship_yet(firm, adviser):
+    """Regression: a household just entered, with no agreement at all, showed 100/100 "good"."""
+    client = household(firm, adviser, today=START)
+    with translation.override("en"):
+        health = relationship_health(client=client, today=START)
+    assert (health.level, health.points, health.reasons) == (
+        "attention", 70, ["No service agreement confirmed by both sides yet: the relationship is not agreed."])
+    with translation.override("nl"):
+        assert relationship_health(client=client, today=START).reasons == [
+            "Nog geen dienstverleningsovereenkomst die beide kanten bevestigden: de relatie is niet afgesproken."]
+
+
 def test_health_components_each_with_a_reason(firm, adviser, client_user):
     client = confirmed_client(firm, adviser, client_user, today=START)
     with translation.override("en"):
