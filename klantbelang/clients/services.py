@@ -2,10 +2,12 @@
 
 import datetime
 import re
+from email.utils import formataddr, parseaddr
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -14,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from klantbelang.accounts.models import Membership, User
-from klantbelang.accounts.services import send_set_password_link
+from klantbelang.accounts.services import set_password_url
 from klantbelang.core.audit import diff, field_values, record_audit
 from klantbelang.core.errors import Conflict, InvalidTransition
 from klantbelang.core.roles import Role
@@ -346,8 +348,21 @@ def invite_client(*, client: Client, person: Person, by, base_url: str) -> User:
     client.save(update_fields=["portal_user"])
     record_audit(actor=by, action="client.invited", obj=client,
                  changes={"portal_user": {"before": None, "after": user.email}})
-    transaction.on_commit(lambda: send_set_password_link(user=user, base_url=base_url))
+    transaction.on_commit(lambda: send_portal_invitation(user=user, client=client, base_url=base_url))
     return user
+
+
+def send_portal_invitation(*, user: User, client: Client, base_url: str) -> None:
+    """The invitation as the client reads it: from the firm (by name), naming the responsible
+    adviser, whom a reply reaches; in the client's language."""
+    adviser, firm = client.responsible_adviser, client.firm
+    link = base_url.rstrip("/") + set_password_url(user=user)
+    sender = formataddr((firm.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+    with translation.override(user.language):
+        body = render_to_string("clients/email/portal_invitation.txt",
+                                {"user": user, "adviser": adviser, "firm": firm, "link": link})
+        subject = _("Your client portal at %(firm)s") % {"firm": firm.name}
+    EmailMessage(subject, body, sender, [user.email], reply_to=[adviser.email]).send()
 
 
 @transaction.atomic

@@ -191,6 +191,27 @@ def test_invitation_creates_a_portal_account_and_mails_a_link(firm, adviser, dja
         services.invite_client(client=client, person=person, by=adviser, base_url="http://testserver/")
 
 
+def test_the_invitation_comes_from_the_firm_names_the_adviser_and_a_reply_reaches_them(
+        firm, adviser, manager, django_capture_on_commit_callbacks):
+    """Regression: the invitation came from "klantbelang <noreply@localhost>" and named neither the
+    firm nor the adviser, so a client could not tell who wrote and whether to trust the link."""
+    firm.name = "Demo & Zonen Advies"  # plain text: no HTML escaping of the firm's name
+    firm.save(update_fields=["name"])
+    client = household(firm, adviser, today=TODAY)
+    person = client.persons.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite_client(client=client, person=person, by=manager, base_url="http://testserver/")
+    (message,) = mail.outbox
+    assert message.from_email == "Demo & Zonen Advies <noreply@localhost>"
+    assert message.reply_to == ["adviser@test.nl"]  # the responsible adviser, not whoever clicked
+    assert message.to == ["jan@example.nl"]
+    assert message.subject == "Uw klantportaal bij Demo & Zonen Advies"
+    assert message.body.startswith("Beste Jan Jansen,")
+    assert "Anna Adviseur van Demo & Zonen Advies nodigt u uit voor uw klantportaal." in message.body
+    assert "schrijf aan Anna Adviseur via adviser@test.nl" in message.body
+    assert "http://testserver/password/set/" in message.body
+
+
 def test_clients_are_visible_by_role(firm, other_firm, adviser, second_adviser, reviewer, manager, marketing,
                                      client_user, other_firm_adviser):
     mine = household(firm, adviser, name="Mijn klant", today=TODAY)
