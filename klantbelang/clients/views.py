@@ -83,6 +83,19 @@ def client_create(request):
         "form": form, "duplicates": [(item, item.pk in visible) for item in duplicates]})
 
 
+def _missing_once(missing: dict, language: str) -> list[dict]:
+    """What is still missing, each item once with the domains that need it, in the order first
+    asked: a client reads one list of questions, not the same question under every domain."""
+    items: dict[str, dict] = {}
+    for domain, domain_items in missing.items():
+        for item in domain_items:
+            entry = items.setdefault(item["field"], {"field": item["field"], "domains": [],
+                                                     "label": item.get(f"label_{language}", item["field"]),
+                                                     "why": item[f"why_{language}"]})
+            entry["domains"].append(Domain(domain).label)
+    return list(items.values())
+
+
 def _context(request, client):
     profile = client.current_profile
     language = language_key()
@@ -98,6 +111,7 @@ def _context(request, client):
         "missing": [(Domain(domain).label, [(item["field"], item.get(f"label_{language}", item["field"]),
                                               item[f"why_{language}"]) for item in items])
                     for domain, items in profile.missing.items()],
+        "missing_once": _missing_once(profile.missing, language),
         "needs": [{**need, "label": NEED_LABELS.get(need["type"], need["type"]),
                    "priority_label": PRIORITY_LABELS.get(need["priority"], need["priority"]),
                    "reason": need[f"reason_{language}"]} for need in profile.needs],

@@ -17,6 +17,7 @@ from .filters import AuditEventFilter
 from .jobs import can_retry, checked, mark_interrupted, retry_job, start_job
 from .models import AuditEvent, BackgroundJob
 from .permissions import can_view_audit
+from .roles import Role
 from .tasks import export_audit_events
 
 AUDIT_PAGE_SIZE = 50
@@ -75,6 +76,8 @@ def health(request):
 def home(request):
     return TemplateResponse(request, "core/home.html", {
         "recent_jobs": BackgroundJob.objects.visible_to(request.user).select_related("created_by")[:5],
+        # A client reads about their own file, not about what the tool does for a firm.
+        "is_client": request.user.roles == frozenset({Role.CLIENT}),
     })
 
 

@@ -11,6 +11,10 @@ def _missing(page) -> int:
     return page.locator("#missing li").count()
 
 
+def _missing_fields(page) -> set[str]:
+    return set(page.locator("#missing li").evaluate_all("items => items.map(item => item.dataset.field)"))
+
+
 def test_client_fills_in_the_inventory_through_the_invitation_and_the_adviser_sees_it(
         page, sign_in, transactional_db, firm):
     from django.core import mail
@@ -25,6 +29,7 @@ def test_client_fills_in_the_inventory_through_the_invitation_and_the_adviser_se
     page.goto(f"/clients/{client.pk}/")
     missing_before = _missing(page)
     assert missing_before > 0
+    fields_before = _missing_fields(page)
     page.get_by_role("button", name="Uitnodigen voor het portaal").click()
     page.wait_for_selector(".messages")
     page.get_by_role("button", name="Uitloggen").click()
@@ -40,7 +45,12 @@ def test_client_fills_in_the_inventory_through_the_invitation_and_the_adviser_se
 
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Mijn dossier").click()
     page.wait_for_url("**/portal/")
-    assert _missing(page) == missing_before
+    # The client reads the same questions, each once, folded away until asked for.
+    assert _missing_fields(page) == fields_before
+    assert _missing(page) == len(fields_before) < missing_before
+    assert not page.locator("#missing li").first.is_visible()
+    page.get_by_text("Toon de vragen en waarom we ze stellen").click()
+    assert page.locator("#missing li").first.is_visible()
     page.get_by_role("link", name="Vermogen, hypotheek en vaste lasten").click()
     page.get_by_label("Spaargeld (€)").fill("12000")
     page.get_by_label("Vaste lasten per maand, inclusief wonen (€)").fill("1800")

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -352,3 +354,30 @@ def test_every_date_picker_speaks_iso(login, firm, adviser):
         page = browser.get(reverse("clients:section_edit", args=[household_client.pk, section])).content.decode()
         values += re.findall(r'<input type="date"[^>]*value="([^"]+)"', page)
     assert sorted(values) == ["2025-02-03", "2031-05-01"]
+
+
+@pytest.mark.parametrize(("language", "lead", "staff_heading"), [
+    ("nl", "Uw dossier bij Demo Advies", "Uw rollen"), ("en", "Your file at Demo Advies", "Your roles")])
+def test_the_portal_speaks_to_the_client_and_asks_each_question_once(login, firm, adviser, client_user, language,
+                                                                      lead, staff_heading):
+    """Regression: a client's home explained what the tool does for a firm and listed "Your roles:
+    Client", and the portal opened with every missing item once per domain (38 lines)."""
+    household_client = household(firm, adviser)
+    Client.objects.filter(pk=household_client.pk).update(portal_user=client_user)
+    browser = login(client_user)
+    browser.cookies["django_language"] = language
+    home = browser.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert "data-client-home" in home
+    assert lead in home
+    assert staff_heading not in home
+    missing = household_client.current_profile.missing
+    per_domain = sum(len(items) for items in missing.values())
+    distinct = {item["field"] for items in missing.values() for item in items}
+    assert per_domain > len(distinct)  # the same question is asked for several domains
+    page = browser.get(reverse("clients:portal"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'data-missing-count="{len(distinct)}"' in page
+    fields = re.findall(r'<li data-field="([^"]+)"', page)
+    assert sorted(fields) == sorted(distinct)  # each once
+    # Staff still see the table per domain.
+    staff = login(adviser).get(reverse("clients:client_detail", args=[household_client.pk])).content.decode()
+    assert len(re.findall(r'<li data-field="', staff)) == per_domain
