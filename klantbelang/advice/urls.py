@@ -11,6 +11,7 @@ urlpatterns = [
     path("advice/<int:pk>/move/", views.case_move, name="case_move"),
     path("advice/<int:pk>/team/", views.case_team, name="case_team"),
     path("advice/<int:pk>/recommendation/", views.recommendation_save, name="recommendation_save"),
+    path("advice/<int:pk>/match/<slug:need_type>/", views.case_match, name="case_match"),
     path("advice/<int:pk>/review/", views.review, name="review"),
     path("advice/<int:pk>/notes/", views.case_note, name="case_note"),
     path("advice/<int:pk>/tasks/", views.case_task, name="case_task"),

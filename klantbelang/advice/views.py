@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from klantbelang.core.forms import add_service_errors, number_param
 from klantbelang.core.i18n import language_key
 from klantbelang.core.roles import Role
 from klantbelang.matching.batch import match_one
+from klantbelang.matching.presentation import axis_columns, exclusion_summary, rows, with_products
 from klantbelang.matching.shelf import catalogue_for
 from klantbelang.products.models import Product
 
@@ -65,25 +67,67 @@ def _case(request, pk) -> AdviceCase:
     return case
 
 
+MATCH_SHOWN = 25
+
+
+def _chosen(request, case) -> tuple[str, Product] | None:
+    """The product an adviser chose on the match page (``?choose=need_type:code``): it fills in
+    that need's advice form. A code not on the user's shelf is said, and ignored."""
+    need_type, _colon, code = request.GET.get("choose", "").partition(":")
+    if not code:
+        return None
+    product = Product.objects.visible_to(request.user).filter(code=code).select_related("provider").first()
+    if product is None:
+        messages.error(request, _("No product with code %(code)s on the shelf.") % {"code": code})
+        return None
+    return need_type, product
+
+
+def case_match(request, pk, need_type):
+    """One need of the file against the shelf, on the profile version the file rests on, with a
+    way to choose a product into the file's advice for that need."""
+    case = _case(request, pk)
+    need = next((need for need in services.needs_in_scope(case) if need["type"] == need_type), None)
+    if need is None:
+        raise Http404
+    results = match_one(services._match_profile(case, need_type), catalogue_for(firm=case.firm))
+    text = f"text_{language_key()}"
+    eligible = [entry for entry in results if entry["eligible"]]
+    may_choose = can_work_on_case(user=request.user, case=case) and case.status in services.EDITABLE_PHASES
+    return TemplateResponse(request, "advice/case_match.html", {
+        "case": case, "need_type": need_type, "label": NEED_LABELS.get(need_type, need_type),
+        "reason": need[f"reason_{language_key()}"], "text": text,
+        "shown": with_products(rows(eligible[:MATCH_SHOWN], text), user=request.user),
+        "eligible_count": len(eligible), "shelf_size": len(results), "why": exclusion_summary(results, text),
+        "axis_labels": axis_columns(results),
+        "choose_url": f"{reverse('advice:case_detail', args=[case.pk])}?choose={need_type}:" if may_choose else "",
+    })
+
+
 def case_detail(request, pk):
     case = _case(request, pk)
     language = language_key()
     recommendations = {item.need_type: item for item in case.recommendations.select_related("product")}
     can_work = can_work_on_case(user=request.user, case=case)
-    catalogue = catalogue_for(firm=case.firm) if can_work and case.status in services.EDITABLE_PHASES else None
+    editable = can_work and case.status in services.EDITABLE_PHASES
+    catalogue = catalogue_for(firm=case.firm) if editable else None
+    chosen = _chosen(request, case) if editable else None
     needs = []
     for need in services.needs_in_scope(case):
         item = recommendations.get(need["type"])
+        choice = chosen[1] if chosen and chosen[0] == need["type"] else None
         # The engine's top five as starting points for the adviser's own rationale.
         starting_points = [] if catalogue is None or item is not None else [
             {**entry, "texts": [reason[f"text_{language}"] for reason in entry["reasons"]]}
             for entry in match_one(services._match_profile(case, need["type"]), catalogue)[:5]]
+        product_code = choice.code if choice else item.product.code if item and item.product else ""
         needs.append({"need": need, "label": NEED_LABELS.get(need["type"], need["type"]),
-                      "starting_points": starting_points,
+                      "starting_points": starting_points, "choice": choice,
                       "reason": need[f"reason_{language}"], "recommendation": item,
                       "form": RecommendationForm(prefix=need["type"], initial={
-                          "need_type": need["type"], "product_code": item.product.code if item and item.product else "",
-                          "no_product": item.no_product if item else False, "rationale": item.rationale if item else "",
+                          "need_type": need["type"], "product_code": product_code,
+                          "no_product": False if choice else item.no_product if item else False,
+                          "rationale": item.rationale if item else "",
                           "disadvantages": item.disadvantages if item else "",
                           "one_off_cost": item.one_off_cost if item else None,
                           "yearly_cost": item.yearly_cost if item else None,

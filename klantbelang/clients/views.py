@@ -21,7 +21,7 @@ from klantbelang.core.jobs import start_job
 from klantbelang.core.models import BackgroundJob
 from klantbelang.core.roles import Role
 from klantbelang.matching.batch import match_one
-from klantbelang.matching.presentation import exclusion_summary, rows
+from klantbelang.matching.presentation import axis_columns, exclusion_summary, rows, with_products
 from klantbelang.matching.profile import parse_profile
 from klantbelang.matching.shelf import catalogue_for
 from klantbelang.planning import DEFAULT_PARAMETER_SET, HouseholdInvalid, available_parameter_sets
@@ -365,14 +365,14 @@ def need_match(request, pk, index):
                                              today=timezone.localdate()))
     results = match_one(profile, catalogue_for(firm=request.firm))
     text = f"text_{language_key()}"
-    shown = rows([entry for entry in results if entry["eligible"]][:25], text)
+    shown = with_products(rows([entry for entry in results if entry["eligible"]][:25], text), user=request.user)
     return TemplateResponse(request, "clients/need_match.html", {
         "client": client, "need": {**need, "label": NEED_LABELS.get(need["type"], need["type"]),
                                    "reason": need[f"reason_{language_key()}"]},
         "profile_json": profile.to_json(), "shown": shown, "text": text,
         "eligible_count": sum(entry["eligible"] for entry in results), "shelf_size": len(results),
         "why": exclusion_summary(results, text),
-        "axes": list(results[0]["axes"]) if results else [],
+        "axis_labels": axis_columns(results),
     })
 
 

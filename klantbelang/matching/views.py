@@ -6,7 +6,7 @@ from klantbelang.products.permissions import can_match
 
 from .batch import match_one
 from .forms import MatchProfileForm
-from .presentation import exclusion_summary, rows
+from .presentation import axis_columns, exclusion_summary, rows, with_products
 from .shelf import catalogue_for
 
 SHOWN = 25
@@ -26,8 +26,8 @@ def match(request):
         text = f"text_{language_key()}"
         context.update(
             shelf_size=catalogue.size, eligible_count=len(eligible), excluded_count=len(results) - len(eligible),
-            text=text, shown=rows(eligible[:SHOWN], text),
-            why=exclusion_summary(results, text), axes=list(results[0]["axes"]) if results else [],
+            text=text, shown=with_products(rows(eligible[:SHOWN], text), user=request.user),
+            why=exclusion_summary(results, text), axis_labels=axis_columns(results),
         )
     template = "matching/match.html#results" if request.htmx else "matching/match.html"
     return TemplateResponse(request, template, context)

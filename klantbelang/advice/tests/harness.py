@@ -4,6 +4,8 @@ from klantbelang.advice.models import AdviceVersion
 from klantbelang.clients.tests.factories import household
 from klantbelang.core.tests.matrix import VALIDATED_FIRST
 
+from .factories import READY
+
 
 def _case(firm, user):
     adviser = member(firm, "adviser")
@@ -16,6 +18,13 @@ def _version(firm, user):
     return AdviceVersion.objects.create(case=case, number=1, snapshot=services.snapshot(case), released_by=case.lead)
 
 
+def _case_with_need(firm, user):
+    adviser = member(firm, "adviser")
+    case = services.open_case(client=household(firm, adviser, data=READY), by=adviser, domains=["investment"],
+                              reason="first_advice")
+    return case, {"pk": case.pk, "need_type": services.needs_in_scope(case)[0]["type"]}
+
+
 def _client(firm, user):
     return household(firm, member(firm, "adviser"))
 
@@ -25,6 +34,7 @@ CASE_URLS = ["case_detail", "case_move", "case_team", "recommendation_save", "re
 URL_OBJECTS = {f"advice:{name}": lambda firm, user: (case := _case(firm, user), {"pk": case.pk}) for name in CASE_URLS}
 URL_OBJECTS.update({
     "advice:case_create": lambda firm, user: (client := _client(firm, user), {"client_pk": client.pk}),
+    "advice:case_match": _case_with_need,
     **{f"advice:{name}": lambda firm, user: (version := _version(firm, user), {"pk": version.pk})
        for name in ("report", "report_pdf", "respond")},
 })
@@ -56,6 +66,7 @@ ACCESS = {
     "advice:case_create": "admin manager",
     "advice:case_detail": "admin manager reviewer",
     "advice:case_list": "admin adviser manager reviewer",
+    "advice:case_match": "admin manager reviewer",
     "advice:case_move": "admin manager",
     "advice:case_note": "admin manager reviewer",
     "advice:case_task": "admin manager reviewer",

@@ -125,3 +125,49 @@ def test_api_journey(client, bearer, firm, adviser, reviewer, client_user):
     accepted = client.post(f"/api/v1/advice-versions/{version.pk}/responses", {"kind": "accepted"},
                            content_type="application/json", headers=bearer(client_user))
     assert accepted.status_code == 201
+
+
+@pytest.mark.parametrize(("language", "choose", "chosen"), [
+    ("nl", "Kiezen voor het advies", "Gekozen: Rustig Fonds (CALM) van Aanbieder Rust."),
+    ("en", "Choose for the advice", "Chosen: Rustig Fonds (CALM) of Aanbieder Rust."),
+])
+def test_a_matched_product_is_chosen_into_the_advice_without_retyping_its_code(login, firm, adviser, client_user,
+                                                                               language, choose, chosen):
+    """Regression: nothing connected the match to the recommendation; the adviser retyped codes."""
+    from klantbelang.products.tests.factories import ProductFactory, ProviderFactory
+
+    provider = ProviderFactory(firm=firm, name="Aanbieder Rust")
+    product = ProductFactory(firm=firm, provider=provider, code="CALM", name="Rustig Fonds", sri=1,
+                             min_horizon_years=0.0, ongoing_cost_pct=0.35)
+    case = _to_advice(services.open_case(client=ready_client(firm, adviser, client_user), by=adviser,
+                                         domains=["investment"], reason="first_advice"), adviser)
+    need_type = services.needs_in_scope(case)[0]["type"]
+    browser = login(adviser)
+    browser.cookies["django_language"] = language
+    page = browser.get(reverse("advice:case_match", args=[case.pk, need_type]),
+                       HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'href="{reverse("products:product_detail", args=[product.pk])}"' in page
+    assert "0,35 %" in page if language == "nl" else "0.35 %" in page
+    assert choose in page
+    link = f'{reverse("advice:case_detail", args=[case.pk])}?choose={need_type}:CALM#need-{need_type}'
+    assert f'href="{link}"' in page
+    assert reverse("advice:case_detail", args=[case.pk]) + f"#need-{need_type}" in page  # the way back
+    before = Recommendation.objects.count()
+    detail = browser.get(link.split("#")[0], HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert chosen in detail
+    assert f'name="{need_type}-product_code" value="CALM"' in detail
+    assert Recommendation.objects.count() == before  # choosing fills in the form; saving is the adviser's
+
+
+def test_choosing_a_code_that_is_not_on_the_shelf_says_so_and_fills_in_nothing(login, firm, adviser, client_user,
+                                                                              other_firm):
+    from klantbelang.products.tests.factories import ProductFactory
+
+    ProductFactory(firm=other_firm, code="ELSEWHERE")  # another firm's shelf
+    case = _to_advice(services.open_case(client=ready_client(firm, adviser, client_user), by=adviser,
+                                         domains=["investment"], reason="first_advice"), adviser)
+    need_type = services.needs_in_scope(case)[0]["type"]
+    page = login(adviser).get(reverse("advice:case_detail", args=[case.pk]),
+                              {"choose": f"{need_type}:ELSEWHERE"}).content.decode()
+    assert "Geen product met code ELSEWHERE in het aanbod." in page
+    assert 'value="ELSEWHERE"' not in page
