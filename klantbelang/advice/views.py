@@ -70,7 +70,7 @@ def _case(request, pk) -> AdviceCase:
 MATCH_SHOWN = 25
 
 
-def _chosen(request, case) -> tuple[str, Product] | None:
+def _chosen(request) -> tuple[str, Product] | None:
     """The product an adviser chose on the match page (``?choose=need_type:code``): it fills in
     that need's advice form. A code not on the user's shelf is said, and ignored."""
     need_type, _colon, code = request.GET.get("choose", "").partition(":")
@@ -111,7 +111,7 @@ def case_detail(request, pk):
     can_work = can_work_on_case(user=request.user, case=case)
     editable = can_work and case.status in services.EDITABLE_PHASES
     catalogue = catalogue_for(firm=case.firm) if editable else None
-    chosen = _chosen(request, case) if editable else None
+    chosen = _chosen(request) if editable else None
     needs = []
     for need in services.needs_in_scope(case):
         item = recommendations.get(need["type"])

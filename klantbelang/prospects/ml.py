@@ -168,7 +168,8 @@ def tune_additive(frame: pd.DataFrame, target: np.ndarray, columns: Columns) -> 
 
 def build_candidate(name: str, frame: pd.DataFrame, target: np.ndarray,
                     columns: Columns) -> CalibratedClassifierCV | Pipeline:
-    """The calibrated, unfitted pipeline of one candidate for these training rows."""
+    """The unfitted pipeline of one candidate for these training rows (Platt-calibrated, except the
+    logistic baseline; the additive candidate's penalty is tuned on these rows here)."""
     if name == "additive":
         model = LogisticRegression(solver="liblinear", class_weight="balanced", max_iter=3000,
                                    **tune_additive(frame, target, columns))
